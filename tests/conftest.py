@@ -1,0 +1,155 @@
+"""Test fixtures: one app per test on a fresh database (SQLite file, or PostgreSQL when asked).
+
+Set VISITORAPP_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test to run the suite on
+PostgreSQL: a throw-away database is created next to ``test`` for this run and dropped after it.
+"""
+import os
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from visitorapp import create_app
+from visitorapp.extensions import db as _db
+
+PG_URL = os.environ.get("VISITORAPP_TEST_DATABASE_URL", "")
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def pytest_report_header(config):
+    return f"visitorapp database: {'PostgreSQL (' + PG_URL + ')' if PG_URL else 'SQLite (file per test)'}"
+
+
+def base_config(database_url: str, instance_path: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_SUPPRESS_SEND": True,
+        "PUBLIC_BASE_URL": "http://localhost",
+        "SERVER_NAME": None,
+    }
+
+
+def _pg_admin_url(url: str) -> str:
+    from visitorapp.config import normalise_database_url
+    return normalise_database_url(url)
+
+
+def create_pg_database(url: str) -> str:
+    """CREATE DATABASE vt_<random> beside the given one; returns its URL."""
+    admin = sa.create_engine(_pg_admin_url(url), isolation_level="AUTOCOMMIT")
+    name = f"vt_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return _replace_db(_pg_admin_url(url), name)
+
+
+def _replace_db(url: str, name: str) -> str:
+    parsed = sa.engine.make_url(url)
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(base_url: str, url: str) -> None:
+    name = sa.engine.make_url(url).database
+    admin = sa.create_engine(_pg_admin_url(base_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def pg_reachable(url: str = DEFAULT_PG) -> str | None:
+    """None when PostgreSQL answers, else the reason (printed by tests that skip)."""
+    try:
+        engine = sa.create_engine(_pg_admin_url(url), connect_args={"connect_timeout": 2})
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable here"
+        return f"PostgreSQL not reachable at {url}: {type(exc).__name__}"
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    """The schema, created once: a SQLite file to copy per test, or a PostgreSQL database."""
+    if PG_URL:
+        url = create_pg_database(PG_URL)
+        app = create_app(base_config(url, str(tmp_path_factory.mktemp("instance"))))
+        with app.app_context():
+            _db.create_all()
+            _db.engine.dispose()
+        yield url
+        drop_pg_database(PG_URL, url)
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+        app = create_app(base_config(f"sqlite:///{path}", str(path.parent)))
+        with app.app_context():
+            _db.create_all()
+            _db.engine.dispose()
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(template_db, tmp_path):
+    if PG_URL:
+        yield template_db
+        engine = sa.create_engine(template_db)
+        tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    else:
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template_db, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    """Override in a test module (or extend) to change settings for its app."""
+    return base_config(database_url, str(tmp_path))
+
+
+@pytest.fixture
+def app(app_config, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    application = create_app(app_config)
+    application.instance_path = str(tmp_path / "instance")
+    os.makedirs(application.instance_path, exist_ok=True)
+    with application.app_context():
+        yield application
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as that user (password from the factory)."""
+
+    def do_login(user, password="correct-horse-9"):
+        _db.session.commit()
+        response = client.post("/login", data={"username": user.username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return do_login

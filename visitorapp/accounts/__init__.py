@@ -1,0 +1,1 @@
+"""Staff accounts and roles (admin, organizer, reporter, gate); visitors never need one."""

@@ -1,0 +1,52 @@
+"""AuditEntry and the one function every staff change goes through."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import UTCDateTime
+from ..extensions import db
+from ..timeutil import utcnow
+
+
+class AuditEntry(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    #: Who acted, as shown: a username, "领队（管理链接）", "系统" …
+    actor: Mapped[str] = mapped_column(sa.String(80))
+    #: Dotted verb, e.g. "booking.cancel", "slot.close", "settings.update".
+    action: Mapped[str] = mapped_column(sa.String(50), index=True)
+    object_type: Mapped[str] = mapped_column(sa.String(30))
+    object_id: Mapped[int | None]
+    summary: Mapped[str] = mapped_column(sa.String(200), default="")
+    before: Mapped[dict | None] = mapped_column(sa.JSON)
+    after: Mapped[dict | None] = mapped_column(sa.JSON)
+
+
+def log_action(action: str, obj=None, *, before: dict | None = None, after: dict | None = None,
+               summary: str = "", actor: str | None = None) -> AuditEntry:
+    """Record a change in the current transaction (so it commits or rolls back with it)."""
+    user_id = None
+    if actor is None:
+        if has_request_context() and getattr(current_user, "is_authenticated", False):
+            user_id = current_user.id
+            actor = current_user.username
+        else:
+            actor = "系统"
+    entry = AuditEntry(
+        user_id=user_id, actor=actor, action=action,
+        object_type=type(obj).__name__.lower() if obj is not None else "",
+        object_id=getattr(obj, "id", None), summary=summary[:200],
+        before=_jsonable(before), after=_jsonable(after))
+    db.session.add(entry)
+    return entry
+
+
+def _jsonable(values: dict | None) -> dict | None:
+    if values is None:
+        return None
+    return {k: (v if isinstance(v, (int, float, str, bool, type(None))) else str(v))
+            for k, v in values.items()}

@@ -1,0 +1,136 @@
+"""The one capacity function: take or release places in a slot, its venue and the campus day.
+
+Everything happens inside the caller's transaction. Places are taken with conditional UPDATEs
+(``… WHERE booked + n <= capacity``), never read-then-write, so two requests can never both see
+the last free places. The venue check locks the venue row (FOR UPDATE on PostgreSQL; on SQLite the
+slot UPDATE already holds the database's write lock), then sums the overlapping slots' bookings.
+
+Lock order is always slot → campus day → venue, so concurrent bookings never deadlock. A
+CapacityError leaves updates behind in the transaction: the caller must roll back (the views and
+``run_unit`` do).
+"""
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..database import lock_rows
+from ..errors import DomainError
+from ..extensions import db
+from ..programme.models import CampusDay, Edition, Event, Slot, Venue
+
+
+class CapacityError(DomainError):
+    """No room: ``code`` says where (slot_full, slot_closed, venue_full, day_full)."""
+
+
+def take_places(slot: Slot, persons: int, *, visitors: bool = True) -> None:
+    """Hold ``persons`` more places at ``slot`` or raise CapacityError.
+
+    ``visitors`` counts them against the campus daily cap (external groups; internal students
+    registering for clinics or batches do not).
+    """
+    if persons <= 0:
+        release_places(slot, -persons, visitors=visitors)
+        return
+    result = db.session.execute(
+        sa.update(Slot)
+        .where(Slot.id == slot.id, Slot.is_open.is_(True), Slot.booked + persons <= Slot.capacity)
+        .values(booked=Slot.booked + persons)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.refresh(slot)
+        if not slot.is_open:
+            raise CapacityError("slot_closed", closed_message(slot))
+        raise CapacityError("slot_full",
+                            f"该场次剩余名额不足：剩余{slot.remaining}人，本次需要{persons}人。",
+                            remaining=slot.remaining)
+    if visitors and not slot.is_rehearsal:
+        _take_campus_day(slot, persons)
+    if slot.venue_id is not None:
+        _check_venue(slot)
+    db.session.expire(slot, ["booked"])
+
+
+def release_places(slot: Slot, persons: int, *, visitors: bool = True) -> None:
+    """Give back ``persons`` places (cancellation, smaller group, move away)."""
+    if persons <= 0:
+        return
+    db.session.execute(
+        sa.update(Slot).where(Slot.id == slot.id)
+        .values(booked=sa.case((Slot.booked >= persons, Slot.booked - persons), else_=0))
+        .execution_options(synchronize_session=False))
+    if visitors and not slot.is_rehearsal:
+        edition_id, day = _edition_day(slot)
+        db.session.execute(
+            sa.update(CampusDay).where(CampusDay.edition_id == edition_id, CampusDay.day == day)
+            .values(booked=sa.case((CampusDay.booked >= persons, CampusDay.booked - persons),
+                                   else_=0))
+            .execution_options(synchronize_session=False))
+    db.session.expire(slot, ["booked"])
+
+
+def closed_message(slot: Slot) -> str:
+    reason = f"原因：{slot.closed_reason}" if slot.closed_reason else ""
+    return f"该场次已暂停预约。{reason}".strip()
+
+
+def _edition_day(slot: Slot) -> tuple[int, date]:
+    edition_id = db.session.scalar(sa.select(Event.edition_id).where(Event.id == slot.event_id))
+    return edition_id, slot.local_day
+
+
+def _take_campus_day(slot: Slot, persons: int) -> None:
+    edition_id, day = _edition_day(slot)
+    cap = db.session.scalar(sa.select(Edition.daily_cap).where(Edition.id == edition_id))
+    _ensure_campus_day(edition_id, day)
+    result = db.session.execute(
+        sa.update(CampusDay)
+        .where(CampusDay.edition_id == edition_id, CampusDay.day == day,
+               CampusDay.booked + persons <= cap)
+        .values(booked=CampusDay.booked + persons)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise CapacityError("day_full", f"{day.month}月{day.day}日全校接待人数已达上限（{cap}人），"
+                                        "请选择其他日期。")
+
+
+def _ensure_campus_day(edition_id: int, day: date) -> None:
+    """Create the day's counter row if missing; a concurrent creator is not an error."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(CampusDay).values(edition_id=edition_id, day=day, booked=0)
+                       .on_conflict_do_nothing(index_elements=["edition_id", "day"]))
+
+
+def _check_venue(slot: Slot) -> None:
+    """The venue's peak occupancy over this slot's window must stay within its safe limit."""
+    venue = db.session.execute(lock_rows(sa.select(Venue).where(Venue.id == slot.venue_id))
+                               ).scalar_one()
+    rows = db.session.execute(
+        sa.select(Slot.starts_at, Slot.ends_at, Slot.booked)
+        .where(Slot.venue_id == venue.id, Slot.starts_at < slot.ends_at,
+               Slot.ends_at > slot.starts_at)).all()
+    peak = peak_occupancy(rows)
+    if peak > venue.safe_occupancy:
+        raise CapacityError("venue_full", f"{venue.name}同一时段在场人数将超过安全上限"
+                                          f"（{venue.safe_occupancy}人），请选择其他时段。")
+
+
+def peak_occupancy(intervals) -> int:
+    """Largest sum of ``booked`` over any instant, from (starts_at, ends_at, booked) rows."""
+    edges = []
+    for starts_at, ends_at, booked in intervals:
+        edges.append((starts_at, 1, booked))
+        edges.append((ends_at, 0, -booked))  # ends sort before starts at the same instant
+    level = peak = 0
+    for _, _, change in sorted(edges, key=lambda e: (e[0], e[1])):
+        level += change
+        peak = max(peak, level)
+    return peak
+
+
+def campus_day_booked(edition_id: int, day: date) -> int:
+    return db.session.scalar(sa.select(CampusDay.booked).where(
+        CampusDay.edition_id == edition_id, CampusDay.day == day)) or 0

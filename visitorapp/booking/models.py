@@ -1,0 +1,122 @@
+"""The Booking model: one school group's reservation of a slot."""
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime
+from ..extensions import db
+from ..programme.models import Slot
+from ..timeutil import local, utcnow
+
+
+class SchoolStage(enum.StrEnum):
+    """学段"""
+
+    PRIMARY = "primary"
+    JUNIOR = "junior"
+    SENIOR = "senior"
+    SECONDARY_VOCATIONAL = "secondary_vocational"
+    HIGHER_VOCATIONAL = "higher_vocational"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self.value]
+
+
+STAGE_LABELS = {"primary": "小学", "junior": "初中", "senior": "高中",
+                "secondary_vocational": "中职", "higher_vocational": "高职"}
+
+
+class BookingStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return {"confirmed": "已确认", "cancelled": "已取消"}[self.value]
+
+
+#: No 0/O, 1/I/L: reference codes are read aloud on the phone and typed at the gate.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference(slot: Slot, prefix: str = "TY") -> str:
+    """A short human code such as TY-0513-4K7Q (prefix, slot day, 4 random characters)."""
+    day = local(slot.starts_at)
+    tail = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4))
+    return f"{prefix}-{day:%m%d}-{tail}"
+
+
+def new_manage_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_ticket_nonce() -> str:
+    from ..tickets.tokens import new_nonce
+    return new_nonce()
+
+
+def _enum(e):
+    return sa.Enum(e, native_enum=False, length=30, values_callable=lambda x: [m.value for m in x])
+
+
+class Booking(db.Model):
+    """团体预约: a school group (students + teachers) booked into one slot."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("slot.id"), index=True)
+    #: Short code people read and type (TY-0513-4K7Q).
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    #: Secret for the teacher's management link (view, change, cancel). Never in a QR code.
+    manage_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_manage_token)
+    #: Random part of the ticket token the QR code carries (see visitorapp.tickets.tokens).
+    ticket_nonce: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_ticket_nonce)
+
+    school_name: Mapped[str] = mapped_column(sa.String(50))
+    school_stage: Mapped[SchoolStage] = mapped_column(_enum(SchoolStage))
+    grades: Mapped[str] = mapped_column(sa.String(50), default="")
+    students: Mapped[int]
+    teachers: Mapped[int]
+    leader_name: Mapped[str] = mapped_column(sa.String(30))
+    leader_mobile: Mapped[str] = mapped_column(sa.String(20), index=True)
+    email: Mapped[str] = mapped_column(sa.String(120), default="")
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus),
+                                                  default=BookingStatus.CONFIRMED)
+    #: "web", "api" or "staff": where the booking came from.
+    source: Mapped[str] = mapped_column(sa.String(10), default="web")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Personal data replaced by placeholders (flask purge-personal-data); counts kept.
+    anonymized: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    slot: Mapped[Slot] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("students >= 0 AND teachers >= 1", name="headcount_valid"),
+        # One confirmed booking per slot and mobile: a double submit points to the first.
+        sa.Index("uq_booking_slot_mobile_confirmed", "slot_id", "leader_mobile", unique=True,
+                 sqlite_where=sa.text("status = 'confirmed'"),
+                 postgresql_where=sa.text("status = 'confirmed'")),
+    )
+
+    @property
+    def headcount(self) -> int:
+        """Persons this booking brings: students plus teachers."""
+        return self.students + self.teachers
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == BookingStatus.CONFIRMED
+
+    def cancel(self, reason: str = "") -> None:
+        """The one place a booking becomes cancelled (places are released by the service)."""
+        self.status = BookingStatus.CANCELLED
+        self.cancelled_at = utcnow()
+        self.cancel_reason = reason

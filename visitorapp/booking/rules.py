@@ -1,0 +1,61 @@
+"""Group rules from the safety plan: teacher ratio, largest group, booking window."""
+import math
+from datetime import datetime, timedelta
+
+from ..errors import DomainError
+from ..programme.models import Edition, ParticipationMode, Slot
+from ..timeutil import format_datetime, utcnow
+from .models import STAGE_LABELS
+
+
+class RuleError(DomainError):
+    """The request breaks a rule; ``field`` names the form field to mark."""
+
+    status = 422
+
+
+def teachers_needed(edition: Edition, stage: str, students: int) -> int:
+    """At least one teacher, and one per N students (N smaller for 小学)."""
+    return max(1, math.ceil(students / edition.ratio_for(stage)))
+
+
+def check_group(edition: Edition, stage: str, students: int, teachers: int) -> None:
+    if students < 1:
+        raise RuleError("students_invalid", "学生人数至少为1人。", field="students")
+    if teachers < 1:
+        raise RuleError("teachers_invalid", "带队教师至少为1人。", field="teachers")
+    need = teachers_needed(edition, stage, students)
+    if teachers < need:
+        raise RuleError(
+            "ratio", f"{STAGE_LABELS.get(stage, '')}团队每{edition.ratio_for(stage)}名学生至少配备"
+                     f"1名带队教师：{students}名学生需要至少{need}名教师。", field="teachers")
+    if students + teachers > edition.max_group_size:
+        raise RuleError("group_too_large", f"单个团队（学生+教师）不超过{edition.max_group_size}人，"
+                                           "人数较多请分场次预约。", field="students")
+
+
+def check_bookable(slot: Slot, now: datetime | None = None) -> None:
+    """The slot takes group bookings now: right mode, window open, not started, not closed."""
+    now = now or utcnow()
+    edition = slot.event.edition
+    if slot.event.mode != ParticipationMode.GROUP:
+        raise RuleError("not_group_event", "该活动不接受团体预约。", field="slot_id")
+    if edition.booking_opens_at and now < edition.booking_opens_at:
+        raise RuleError("window_not_open",
+                        f"预约将于{format_datetime(edition.booking_opens_at)}开放。", field="slot_id")
+    if edition.booking_closes_at and now > edition.booking_closes_at:
+        raise RuleError("window_closed", "预约已截止。", field="slot_id")
+    if slot.starts_at <= now:
+        raise RuleError("slot_started", "该场次已开始或已结束，请选择其他场次。", field="slot_id")
+
+
+def change_deadline(slot: Slot) -> datetime:
+    return slot.starts_at - timedelta(hours=slot.event.edition.change_deadline_hours)
+
+
+def check_changeable(slot: Slot, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if now > change_deadline(slot):
+        raise RuleError("change_deadline_passed",
+                        f"已过修改截止时间（{format_datetime(change_deadline(slot))}），"
+                        "如需调整请联系活动周工作组。")

@@ -1,0 +1,18 @@
+"""Booking lifecycle signals, sent inside the booking's transaction (before commit).
+
+Receivers add to the same transaction — the outbox queues the confirmation email, the waiting
+list offers freed places — so they commit or roll back with the booking itself. A receiver must
+only flush, never commit, and must not do slow I/O (mail goes through the outbox).
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sender = Booking, just created and flushed.
+booking_created = _signals.signal("booking-created")
+#: sender = Booking; kwargs ``before`` = {"students", "teachers"}.
+booking_changed = _signals.signal("booking-changed")
+#: sender = Booking, just cancelled; kwargs ``reason``.
+booking_cancelled = _signals.signal("booking-cancelled")
+#: sender = Slot; kwargs ``persons`` = places just freed there (cancellation, fewer people, move).
+places_released = _signals.signal("places-released")

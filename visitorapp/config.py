@@ -1,0 +1,80 @@
+"""Configuration defaults.
+
+Order of precedence (later wins): these defaults → ``instance/config.py`` →
+``VISITORAPP_*`` environment variables (``DATABASE_URL`` too, for hosting platforms).
+"""
+import json
+import os
+
+#: Asia/Shanghai is the only timezone people see; the database stores UTC.
+LOCAL_TZ = "Asia/Shanghai"
+
+
+class Defaults:
+    SECRET_KEY = None  # set in instance/config.py or VISITORAPP_SECRET_KEY; dev gets a generated one
+    SQLALCHEMY_DATABASE_URI = None  # None → sqlite:///<instance>/visitorapp.sqlite3
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: SQLite's busy handler is unfair under contention: wait briefly, then retry or answer 503.
+    SQLITE_BUSY_TIMEOUT_MS = 2000
+    #: How often a booking transaction is retried when the database is momentarily locked.
+    DB_RETRY_ATTEMPTS = 4
+
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # uploads (CVs, images) are checked per field as well
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a teacher may fill the form slowly on a phone
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # True behind HTTPS (see docs/deployment.md)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PREFERRED_URL_SCHEME = "http"
+    #: Base URL used in emails and QR links when there is no request (CLI, outbox worker).
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+    # Flask-Limiter: memory by default; redis://127.0.0.1:6379 when several workers run.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_PUBLIC_FORM = "20 per minute;200 per hour"
+    RATELIMIT_API = "60 per minute"
+    RATELIMIT_LOGIN = "10 per minute"
+
+    # Flask-Mail. Without a server, messages wait in the outbox (viewable by organizers).
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "职业教育活动周 <noreply@example.edu.cn>"
+    MAIL_SUPPRESS_SEND = False
+    #: When true, a background thread in the web process drains the outbox.
+    OUTBOX_WORKER = False
+
+    #: Personal data of a past week is kept this many days after the week (privacy notice).
+    RETENTION_DAYS = 90
+
+
+def _coerce(value: str):
+    """Environment values are strings; accept JSON literals (true, 25, "x") for typed settings."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def load_environment(config) -> None:
+    """Apply VISITORAPP_* variables (and the conventional DATABASE_URL) over a Flask config."""
+    for key, value in os.environ.items():
+        if key.startswith("VISITORAPP_"):
+            config[key.removeprefix("VISITORAPP_")] = _coerce(value)
+    url = os.environ.get("VISITORAPP_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+
+
+def normalise_database_url(url: str) -> str:
+    """postgres:// and postgresql:// mean psycopg 3 here (psycopg2 is not installed)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

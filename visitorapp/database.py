@@ -1,0 +1,121 @@
+"""Database plumbing shared by every feature: UTC timestamps, SQLite tuning, retry on lock."""
+import functools
+import logging
+import random
+import time as _time
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.types import TypeDecorator
+
+from .extensions import db
+from .timeutil import UTC
+
+log = logging.getLogger(__name__)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware datetime stored as UTC on every backend.
+
+    SQLite has no timezone type and hands back naive values; this type always returns aware UTC,
+    and refuses naive input so a local wall-clock time can never be stored by mistake.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware datetime (see visitorapp.timeutil)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
+    """WAL for concurrent readers, FULL sync so a confirmed booking survives a power cut,
+    enforced foreign keys, and a busy timeout well below the request timeout."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.close()
+
+
+class DatabaseBusy(Exception):
+    """The database stayed locked or unreachable through every retry: answer 503, store nothing."""
+
+
+def is_transient(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return any(s in text for s in (
+        "database is locked", "database table is locked", "deadlock detected",
+        "could not serialize", "connection refused", "server closed the connection",
+        "terminating connection", "could not connect",
+    ))
+
+
+def retry_on_busy(fn):
+    """Run a unit of work (which commits) again when the database is momentarily busy.
+
+    The wrapped function must be safe to repeat from the start: it rolls back on failure, so a
+    half-written booking is never left behind. After the last attempt DatabaseBusy is raised.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        attempts = current_app.config.get("DB_RETRY_ATTEMPTS", 4)
+        for attempt in range(1, attempts + 1):
+            try:
+                return fn(*args, **kwargs)
+            except OperationalError as exc:
+                db.session.rollback()
+                if not is_transient(exc):
+                    raise
+                if attempt == attempts:
+                    log.warning("database busy after %d attempts in %s", attempts, fn.__name__)
+                    raise DatabaseBusy() from exc
+                # Jittered back-off so racing workers do not collide again in lockstep.
+                _time.sleep(random.uniform(0.01, 0.05) * attempt)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def lock_rows(stmt: sa.Select) -> sa.Select:
+    """SELECT … FOR UPDATE on PostgreSQL; on SQLite the writer already holds the database lock."""
+    return stmt.with_for_update()
+
+
+def atomic(fn, *args, **kwargs):
+    """Run one unit of work and commit it; roll back on any error; retry while the database is busy.
+
+    Views, the API and the CLI call services through this, so a DomainError raised half-way (say,
+    after a slot's places were taken but the campus day was full) never leaves partial updates.
+    """
+
+    @retry_on_busy
+    def unit():
+        try:
+            result = fn(*args, **kwargs)
+            db.session.commit()
+            return result
+        except BaseException:
+            db.session.rollback()
+            raise
+
+    return unit()

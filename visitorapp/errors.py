@@ -1,0 +1,100 @@
+"""Domain errors and the Chinese error pages.
+
+Services raise DomainError with a stable ``code`` (for the API and tests) and a ``message`` a view
+can show as it is; views never compose business messages themselves.
+"""
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from .database import DatabaseBusy
+
+
+class DomainError(Exception):
+    """A business rule said no. ``status`` is the HTTP status the API answers with."""
+
+    status = 409
+
+    def __init__(self, code: str, message: str, *, field: str | None = None, **details):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.details = details
+
+    def to_dict(self) -> dict:
+        body = {"error": self.code, "message": self.message}
+        if self.field:
+            body["field"] = self.field
+        return body
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json")
+
+
+def _page(status: int, title: str, message: str, **extra):
+    if wants_json():
+        body = {"error": extra.pop("code", str(status)), "message": message}
+        response = jsonify(body)
+        response.status_code = status
+    else:
+        response = render_template("errors/error.html", status=status, title=title,
+                                   message=message), status
+        from flask import make_response
+        response = make_response(response)
+    for key, value in extra.get("headers", {}).items():
+        response.headers[key] = value
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(400)
+    def bad_request(e):
+        return _page(400, "请求有误", "提交的内容格式不正确，请返回检查后重试。", code="bad_request")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return _page(400, "页面已过期", "页面已过期或来源不明（安全校验未通过），请刷新页面后重新提交。",
+                     code="csrf")
+
+    @app.errorhandler(403)
+    def forbidden(e):
+        return _page(403, "无权访问", "您的账号无权访问此页面。", code="forbidden")
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return _page(404, "页面不存在", "您访问的页面不存在或链接已失效。", code="not_found")
+
+    @app.errorhandler(405)
+    def method_not_allowed(e):
+        return _page(405, "请求方式不支持", "不支持此请求方式。", code="method_not_allowed")
+
+    @app.errorhandler(413)
+    def too_large(e):
+        return _page(413, "内容过大", "上传或提交的内容过大，请缩小文件后重试。", code="too_large")
+
+    @app.errorhandler(429)
+    def too_many(e):
+        retry = getattr(e, "retry_after", None)
+        headers = {"Retry-After": str(retry)} if retry else {}
+        return _page(429, "操作过于频繁", "操作过于频繁，请稍后再试。", code="rate_limited",
+                     headers=headers)
+
+    @app.errorhandler(DatabaseBusy)
+    def busy(e):
+        return _page(503, "系统繁忙", "当前预约人数较多，系统繁忙，您的提交未被保存，请稍后重试。",
+                     code="busy", headers={"Retry-After": "2"})
+
+    @app.errorhandler(NotFound)
+    def domain_not_found(e):
+        return _page(404, "未找到", e.message, code=e.code)
+
+    @app.errorhandler(500)
+    def server_error(e):
+        return _page(500, "系统错误", "系统出现错误，已记录。请稍后重试；如急需，请联系活动周工作组。",
+                     code="server_error")

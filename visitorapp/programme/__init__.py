@@ -1,0 +1,1 @@
+"""The week's programme: editions (年度活动周), theme days, departments, venues, events and slots."""

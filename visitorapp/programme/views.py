@@ -1,0 +1,22 @@
+"""Public programme pages: the week by day."""
+from flask import Blueprint, render_template
+
+from . import services
+
+bp = Blueprint("programme", __name__)
+
+
+@bp.get("/")
+def index():
+    """The week's programme by theme day, with a call to book the skills-experience day."""
+    edition = services.current_edition()
+    events = services.published_events(edition) if edition else []
+    by_day = {}
+    for event in events:
+        by_day.setdefault(event.theme_day, []).append(event)
+    days = sorted(by_day.items(), key=lambda kv: (kv[0].position if kv[0] else 99))
+    return render_template("programme/index.html", edition=edition, days=days)
+
+
+def init_app(app):
+    app.register_blueprint(bp)

@@ -1,0 +1,57 @@
+"""One place for the input rules every form and the API share (mobile, names, free text)."""
+import re
+import unicodedata
+
+#: Mainland China mobile number.
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+#: Names of schools and people: letters (CJK included), digits, spaces and the punctuation such
+#: names really use. Anything else (<, >, =, |, quotes …) is refused rather than stored.
+NAME_RE = re.compile(r"^[\w\u3400-\u9fff\u00b7\u30fb（）()、·.\- —&＆]+$")
+#: A leading character that spreadsheets read as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalise_text(value: str | None) -> str:
+    """Full-width letters/digits to half-width (a Chinese IME left on), trimmed, spaces folded."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFKC", value)
+    return re.sub(r"[ \t\u3000]+", " ", value).strip()
+
+
+def normalise_mobile(value: str | None) -> str:
+    value = normalise_text(value)
+    value = re.sub(r"[\s\-]", "", value)
+    if value.startswith("+86"):
+        value = value[3:]
+    return value
+
+
+def mobile_error(value: str) -> str | None:
+    if not MOBILE_RE.match(value):
+        return "请填写正确的11位手机号码（如 13812345678）。"
+    return None
+
+
+def name_error(value: str, label: str, min_len: int, max_len: int) -> str | None:
+    if len(value) < min_len or len(value) > max_len:
+        return f"{label}应为{min_len}–{max_len}个字。"
+    if value.startswith(FORMULA_PREFIXES) or not NAME_RE.match(value):
+        return f"{label}只能包含汉字、字母、数字、空格和括号等常用符号。"
+    return None
+
+
+def free_text_error(value: str, label: str, max_len: int) -> str | None:
+    if len(value) > max_len:
+        return f"{label}不能超过{max_len}个字（当前{len(value)}个）。"
+    if CONTROL_RE.search(value):
+        return f"{label}包含无法识别的字符，请删除后重试。"
+    return None
+
+
+def mask_mobile(value: str | None) -> str:
+    """138****5678, for staff lists where the full number is not needed."""
+    if not value or len(value) < 7:
+        return value or ""
+    return value[:3] + "****" + value[-4:]
