@@ -21,6 +21,8 @@ class Defaults:
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # uploads (CVs, images) are checked per field as well
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a teacher may fill the form slowly on a phone
+    #: Use WTForms' own zh translations (Flask-WTF's i18n needs Flask-Babel, which we do not use).
+    WTF_I18N_ENABLED = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # True behind HTTPS (see docs/deployment.md)

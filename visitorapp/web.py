@@ -45,6 +45,7 @@ def has_endpoint(name: str) -> bool:
 
 def init_app(app: Flask) -> None:
     app.after_request(security_headers)
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(csp_nonce=csp_nonce, has_endpoint=has_endpoint,
                                  now_utc=timeutil.utcnow)
     app.jinja_env.filters.update(
