@@ -25,8 +25,20 @@ def init_app(app: Flask) -> None:
                 app.extensions["outbox_worker"] = start(app)
 
 
-def start(app: Flask) -> threading.Event:
-    """Run send_due every OUTBOX_INTERVAL seconds until the returned event is set."""
+class Worker:
+    """The running thread; ``stop()`` ends it after the round in progress."""
+
+    def __init__(self, thread: threading.Thread, stop_event: threading.Event):
+        self.thread = thread
+        self._stop = stop_event
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stop.set()
+        self.thread.join(timeout)
+
+
+def start(app: Flask) -> Worker:
+    """Run send_due every OUTBOX_INTERVAL seconds until stopped."""
     from .services import send_due
 
     stop = threading.Event()
@@ -44,5 +56,6 @@ def start(app: Flask) -> threading.Event:
             if stop.wait(interval):
                 return
 
-    threading.Thread(target=run, name="outbox-worker", daemon=True).start()
-    return stop
+    thread = threading.Thread(target=run, name="outbox-worker", daemon=True)
+    thread.start()
+    return Worker(thread, stop)
