@@ -49,8 +49,12 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "职业教育活动周 <noreply@example.edu.cn>"
     MAIL_SUPPRESS_SEND = False
+    #: Seconds to wait for the SMTP server before the attempt counts as failed (and is retried).
+    MAIL_TIMEOUT = 30
     #: When true, a background thread in the web process drains the outbox.
     OUTBOX_WORKER = False
+    #: Seconds between the worker's rounds.
+    OUTBOX_INTERVAL = 15
 
     #: Personal data of a past week is kept this many days after the week (privacy notice).
     RETENTION_DAYS = 90

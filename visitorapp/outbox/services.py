@@ -6,14 +6,18 @@ through Flask-Mail, and records the outcome; a failure schedules a retry with gr
 A sender that crashes mid-send leaves a "sending" row that is reclaimed after LEASE.
 """
 import logging
+import smtplib
 from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_mail import Message
+from flask_mail import Connection, Message
+from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db, mail
+from ..audit.models import log_action
+from ..errors import DomainError
+from ..extensions import db
 from ..timeutil import utcnow
 from .models import MessageStatus, OutboxMessage
 
@@ -36,11 +40,18 @@ def enqueue(recipient: str, subject: str, body_text: str, *, kind: str, body_htm
     if dedupe_key and db.session.scalar(
             sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return None
-    message = OutboxMessage(recipient=recipient, subject=subject, body_text=body_text,
-                            body_html=body_html, kind=kind, booking_id=booking_id,
-                            attachments=attachments or [], dedupe_key=dedupe_key)
-    db.session.add(message)
-    db.session.flush()
+    try:
+        # A savepoint, so losing a race on the dedupe key (two reminder runs at once) leaves the
+        # caller's transaction usable.
+        with db.session.begin_nested():
+            message = OutboxMessage(recipient=recipient, subject=subject, body_text=body_text,
+                                    body_html=body_html, kind=kind, booking_id=booking_id,
+                                    attachments=attachments or [], dedupe_key=dedupe_key)
+            db.session.add(message)
+    except IntegrityError:
+        if dedupe_key is None:
+            raise
+        return None
     return message
 
 
@@ -74,22 +85,72 @@ def due_ids(limit: int = 50) -> list[int]:
 def send_due(limit: int = 50) -> dict[str, int]:
     """Send what is due; returns counts {"sent": n, "retry": n, "failed": n}."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    for message_id in due_ids(limit):
-        if not claim(message_id):
-            continue
-        message = db.session.get(OutboxMessage, message_id)
-        try:
-            mail.send(build_mail(message))
-        except Exception as exc:  # noqa: BLE001 - any SMTP/network failure is retried
-            outcome = _failed(message, exc)
-        else:
-            message.status = MessageStatus.SENT
-            message.sent_at = utcnow()
-            message.last_error = ""
-            outcome = "sent"
-        db.session.commit()
-        counts[outcome] += 1
+    with SMTPSession() as smtp:
+        for message_id in due_ids(limit):
+            if not claim(message_id):
+                continue
+            message = db.session.get(OutboxMessage, message_id)
+            try:
+                smtp.send(build_mail(message))
+            except Exception as exc:  # noqa: BLE001 - any SMTP/network failure is retried
+                outcome = _failed(message, exc)
+            else:
+                message.status = MessageStatus.SENT
+                message.sent_at = utcnow()
+                message.last_error = ""
+                outcome = "sent"
+            db.session.commit()
+            counts[outcome] += 1
     return counts
+
+
+class TimeoutConnection(Connection):
+    """Flask-Mail's connection with a socket timeout: a mail server that accepts the connection
+    and then says nothing must not hang the sender (smtplib waits forever by default)."""
+
+    def configure_host(self):
+        state = self.mail
+        smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        host = smtp_class(state.server, state.port,
+                          timeout=current_app.config.get("MAIL_TIMEOUT", 30))
+        host.set_debuglevel(int(state.debug))
+        if state.use_tls:
+            host.starttls()
+        if state.username and state.password:
+            host.login(state.username, state.password)
+        return host
+
+
+class SMTPSession:
+    """One SMTP connection for a batch, opened on the first message and opened again after an
+    error (the next message should not inherit a broken connection)."""
+
+    def __init__(self):
+        self._connection: TimeoutConnection | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def send(self, message: Message) -> None:
+        if self._connection is None:
+            connection = TimeoutConnection(current_app.extensions["mail"])
+            self._connection = connection.__enter__()
+        try:
+            self._connection.send(message)
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and connection.host is not None:
+            try:
+                connection.host.quit()
+            except (smtplib.SMTPException, OSError):
+                connection.host.close()
 
 
 def build_mail(message: OutboxMessage) -> Message:
@@ -100,17 +161,29 @@ def build_mail(message: OutboxMessage) -> Message:
         render = ATTACHMENT_RENDERERS.get(spec.get("type"))
         if render is None:
             raise ValueError(f"unknown attachment type {spec.get('type')!r}")
-        filename, mimetype, data, headers = render(message, spec)
-        mail_message.attach(filename, mimetype, data, headers=headers)
+        rendered = render(message, spec)
+        if rendered is None:  # no longer applies (e.g. the QR code of a cancelled booking)
+            continue
+        filename, mimetype, data, headers = rendered
+        # "inline": shown in the HTML part through its Content-ID rather than listed as a file.
+        mail_message.attach(filename, mimetype, data, headers=headers,
+                            disposition="inline" if spec.get("inline") else None)
     return mail_message
 
 
 def resend(message: OutboxMessage) -> None:
-    """An organizer asks to try a failed message again (from the first back-off step)."""
+    """An organizer asks to send a failed (or a sent but lost) message again, from the first
+    back-off step. A message still queued is left alone: it would go out twice."""
+    if message.status not in (MessageStatus.FAILED, MessageStatus.SENT):
+        raise DomainError("still_queued", "该邮件仍在发送队列中，无需重发。")
+    before = {"status": message.status.value, "attempts": message.attempts}
     message.status = MessageStatus.PENDING
     message.next_attempt_at = utcnow()
     message.attempts = 0
     message.last_error = ""
+    log_action("outbox.resend", message, before=before, after={"status": "pending"},
+               summary=f"重发邮件 #{message.id}（{message.kind}）")
+    db.session.flush()
 
 
 def _failed(message: OutboxMessage, exc: Exception) -> str:

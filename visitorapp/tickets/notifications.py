@@ -1,0 +1,134 @@
+"""Booking emails (确认函, 变更通知, 取消通知, 行前提醒), queued in the outbox.
+
+The receivers run inside the booking's transaction (see visitorapp.booking.signals): the message
+row commits with the booking or not at all, and is sent later by the outbox, so a booking never
+waits for, or fails because of, the mail server. Bodies are rendered now (they describe the
+booking as it was); the QR image and the calendar entry are rendered when the mail is sent.
+"""
+from datetime import date
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from sqlalchemy.orm import joinedload
+
+from ..booking import signals
+from ..booking.models import Booking, BookingStatus
+from ..extensions import db
+from ..outbox.models import OutboxMessage
+from ..outbox.services import ATTACHMENT_RENDERERS, enqueue
+from ..programme.models import Event, Slot
+from ..timeutil import local_day_bounds
+from . import ics, qr, tokens
+
+#: Content-ID of the inline QR image that the HTML part shows with <img src="cid:…">.
+QR_CID = "ticket-qr"
+#: The QR code twice (shown in the mail, and a file to forward or print) and the calendar entry.
+TICKET_ATTACHMENTS = ({"type": "ticket_png", "inline": True}, {"type": "ticket_png"}, {"type": "ics"})
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail: built from PUBLIC_BASE_URL, as there is no request to copy."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def render_mail(name: str, **context) -> tuple[str, str, str]:
+    """(subject, text, html) from templates/mail/<name>.txt, which sets ``subject``, and .html."""
+    module = current_app.jinja_env.get_template(f"mail/{name}.txt").make_module(context)
+    subject = " ".join(str(module.subject).split())  # one line, whatever the template did
+    return subject, str(module).strip() + "\n", render_template(f"mail/{name}.html", **context)
+
+
+def queue_booking_mail(booking: Booking, name: str, *, attachments=(), dedupe_key: str | None = None,
+                       **extra) -> OutboxMessage | None:
+    """Queue mail/<name> to the booking's email address (None: no address, or already queued)."""
+    if not booking.email or booking.anonymized:
+        return None
+    slot = booking.slot
+    context = dict(booking=booking, slot=slot, venue=slot.venue, edition=slot.event.edition,
+                   ticket_url=public_url("tickets.ticket", token=tokens.token_for(booking)),
+                   manage_url=public_url("booking.manage", token=booking.manage_token),
+                   qr_cid=QR_CID, **extra)
+    subject, text, html = render_mail(name, **context)
+    return enqueue(booking.email, subject, text, body_html=html, kind=f"booking.{name}",
+                   booking_id=booking.id, attachments=[dict(a) for a in attachments],
+                   dedupe_key=dedupe_key)
+
+
+@signals.booking_created.connect
+def on_booking_created(booking: Booking, **_):
+    queue_booking_mail(booking, "confirmed", attachments=TICKET_ATTACHMENTS,
+                       dedupe_key=f"booking.confirmed:{booking.id}")
+
+
+@signals.booking_changed.connect
+def on_booking_changed(booking: Booking, before: dict | None = None, **_):
+    queue_booking_mail(booking, "changed", before=before or {})
+
+
+@signals.booking_cancelled.connect
+def on_booking_cancelled(booking: Booking, reason: str = "", **_):
+    queue_booking_mail(booking, "cancelled", reason=reason,
+                       attachments=[{"type": "ics", "cancel": True}],
+                       dedupe_key=f"booking.cancelled:{booking.id}")
+
+
+def queue_reminders(day: date) -> tuple[int, int]:
+    """Queue the 行前提醒 for every confirmed booking with an email whose slot is on ``day``.
+
+    Returns (queued now, already queued before): the dedupe key makes a second run a no-op.
+    """
+    start, end = local_day_bounds(day)
+    bookings = db.session.scalars(
+        sa.select(Booking).join(Booking.slot)
+        .where(Booking.status == BookingStatus.CONFIRMED, Booking.email != "",
+               Slot.starts_at >= start, Slot.starts_at < end, Slot.is_rehearsal.is_(False))
+        .options(joinedload(Booking.slot).joinedload(Slot.venue),
+                 joinedload(Booking.slot).joinedload(Slot.event).joinedload(Event.edition))
+        .order_by(Slot.starts_at, Booking.id)).all()
+    queued = 0
+    for booking in bookings:
+        key = f"booking.reminder:{booking.id}:{day.isoformat()}"
+        if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+            continue
+        if queue_booking_mail(booking, "reminder", attachments=TICKET_ATTACHMENTS[:2],
+                              dedupe_key=key):
+            queued += 1
+    return queued, len(bookings) - queued
+
+
+# --- attachments, rendered at send time from the booking as it is then ---------------------------
+
+def _active_booking(message: OutboxMessage) -> Booking | None:
+    booking = db.session.get(Booking, message.booking_id) if message.booking_id else None
+    return booking if booking is not None and booking.is_active else None
+
+
+def render_ticket_png(message: OutboxMessage, spec: dict):
+    """The booking's QR code; left out once the booking is cancelled (the ticket is void)."""
+    booking = _active_booking(message)
+    if booking is None:
+        return None
+    data = qr.png(tokens.token_for(booking))
+    if spec.get("inline"):
+        return "ticket-qr.png", "image/png", data, {"Content-ID": f"<{QR_CID}>"}
+    return f"ticket-{booking.reference}.png", "image/png", data, {}
+
+
+def render_ics(message: OutboxMessage, spec: dict):
+    cancel = bool(spec.get("cancel"))
+    booking = db.session.get(Booking, message.booking_id) if message.booking_id else None
+    if booking is None or (booking.is_active == cancel):
+        return None  # a confirmation's entry for a cancelled booking (or the reverse) would mislead
+    data = ics.booking_calendar(
+        booking, cancel=cancel, host=urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost",
+        ticket_url=public_url("tickets.ticket", token=tokens.token_for(booking)))
+    # Flask-Mail builds MIMEBase(*type.split("/")): the parameters ride along in the subtype.
+    mimetype = f"text/calendar; charset=utf-8; method={'CANCEL' if cancel else 'PUBLISH'}"
+    return f"visit-{booking.reference}.ics", mimetype, data, {}
+
+
+ATTACHMENT_RENDERERS.update(ticket_png=render_ticket_png, ics=render_ics)
