@@ -1,4 +1,5 @@
 """Console forms: Chinese messages, CSRF from ChineseForm, hostile strings refused or escaped."""
+import re
 from datetime import datetime
 
 from wtforms import (
@@ -18,7 +19,7 @@ from wtforms.validators import Email as EmailValidator
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import validators as v
-from ..booking.forms import STAGE_CHOICES, _free_text, _mobile, _name
+from ..booking.forms import STAGE_CHOICES, _mobile, _name
 from ..forms import ChineseForm
 from ..programme.models import EventCategory, ParticipationMode
 from ..timeutil import TZ
@@ -31,11 +32,24 @@ def _int(label: str, low: int, high: int, required: bool = True):
 
 
 def _title(label: str, max_len: int):
-    """Titles staff type (event and venue names): any text but no formula lead or control chars."""
+    """Titles staff type (event and venue names): any text but no formula lead or control chars.
+
+    No NFKC here: official names keep their full-width （） as the plan writes them."""
     def check(form, field):
-        field.data = v.normalise_text(field.data)
+        field.data = re.sub(r"[ \t\u3000]+", " ", field.data or "").strip()
         if field.data.startswith(v.FORMULA_PREFIXES):
             raise ValidationError(f"{label}不能以 = + - @ 开头。")
+        error = v.free_text_error(field.data, label, max_len)
+        if error:
+            raise ValidationError(error)
+    return check
+
+
+def _free_text(label: str, max_len: int):
+    """Staff free text: Chinese punctuation kept as typed (no NFKC), control characters refused."""
+    def check(form, field):
+        value = field.data or ""
+        field.data = value.strip() if "\n" in value else re.sub(r"[ \t\u3000]+", " ", value).strip()
         error = v.free_text_error(field.data, label, max_len)
         if error:
             raise ValidationError(error)
@@ -140,7 +154,7 @@ class SettingsForm(ChineseForm):
 
 
 class CopyEditionForm(ChineseForm):
-    year = _int("新的年度", 2000, 2100)
+    year = _int("新的年度", 2000, 2999)
     starts_on = DateField("开始日期", validators=[InputRequired("请选择开始日期。")])
 
 
