@@ -1,7 +1,7 @@
 """Console: the live dashboard, edition settings, theme days, edition copy; registers the rest."""
 from datetime import date
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from ..database import atomic
 from ..errors import DomainError
@@ -13,7 +13,8 @@ from . import live, services, views_bookings, views_programme  # noqa: F401 - re
 from .blueprint import bp, edition_or_404, field_error, flash_errors, organizer_required
 from .forms import CopyEditionForm, SettingsForm, ThemeDayForm
 
-#: Seconds between dashboard refreshes (static/js/console-live.js reads it from the page).
+#: Seconds between dashboard refreshes (static/js/console-live.js reads it from the page);
+#: CONSOLE_REFRESH_SECONDS in the config overrides it.
 REFRESH_SECONDS = 10
 
 
@@ -38,7 +39,8 @@ def dashboard():
     day = _dashboard_day(edition)
     return render_template("console/dashboard.html", edition=edition, day=day,
                            figures=live.day_figures(edition, day),
-                           week=live.week_overview(edition), refresh=REFRESH_SECONDS,
+                           week=live.week_overview(edition),
+                           refresh=current_app.config.get("CONSOLE_REFRESH_SECONDS", REFRESH_SECONDS),
                            updated=local(utcnow()))
 
 
