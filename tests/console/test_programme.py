@@ -182,3 +182,14 @@ def test_copy_edition_for_next_year(client, db, world, organizer):
     again = client.post(f"/console/editions/copy?year={world.edition.year}",
                         data={"year": year, "starts_on": start.isoformat()}, follow_redirects=True)
     assert f"{year}年活动周已存在" in again.get_data(as_text=True)
+
+
+def test_year_switcher_after_copy(client, db, world, organizer):
+    year = world.edition.year + 1
+    client.post(f"/console/editions/copy?year={world.edition.year}",
+                data={"year": year, "starts_on": (world.edition.starts_on + timedelta(days=364))})
+    html = client.get(f"/console/events?year={world.edition.year}").get_data(as_text=True)
+    assert f'href="/console/events?year={year}"' in html
+    newer = client.get(f"/console/events?year={year}").get_data(as_text=True)
+    assert "开放科普基地" in newer
+    assert client.get("/console/events?year=1999").status_code == 404

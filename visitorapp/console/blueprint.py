@@ -1,8 +1,10 @@
 """The console blueprint and what every console view shares: role check, edition, form errors."""
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, request
 
 from ..accounts.access import roles_required
 from ..accounts.models import Role
+from ..extensions import db
 from ..programme import services as programme
 from ..programme.models import Edition
 
@@ -10,6 +12,13 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 
 #: Every console page: organizers (宣传统战部、教务处) and admins.
 organizer_required = roles_required(Role.ORGANIZER)
+
+
+@bp.context_processor
+def editions() -> dict:
+    """Every edition, newest first, for the year switcher in the console's tab bar."""
+    return {"all_editions": db.session.scalars(
+        sa.select(Edition).order_by(Edition.year.desc())).all()}
 
 
 def edition_or_404() -> Edition:
