@@ -193,3 +193,11 @@ def test_year_switcher_after_copy(client, db, world, organizer):
     newer = client.get(f"/console/events?year={year}").get_data(as_text=True)
     assert "开放科普基地" in newer
     assert client.get("/console/events?year=1999").status_code == 404
+
+
+def test_slot_capacity_cannot_exceed_the_venue_safe_occupancy(client, db, world, organizer):
+    response = client.post(f"/console/slots/{world.slot.id}/edit",
+                           data={"capacity": 301, "label": ""})
+    assert "每场容量不能超过场地安全容量（300人）" in response.get_data(as_text=True)
+    db.session.refresh(world.slot)
+    assert world.slot.capacity == 100

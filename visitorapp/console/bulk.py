@@ -41,10 +41,7 @@ def plan(req: BulkRequest) -> list[PlannedSlot]:
     if req.count * len(req.days) > MAX_SLOTS:
         raise services.ConsoleError("too_many", f"一次最多生成{MAX_SLOTS}个场次，请减少日期或每日场次数。",
                                     field="count")
-    if req.capacity > req.venue.safe_occupancy:
-        raise services.ConsoleError(
-            "capacity_over_venue", f"每场容量不能超过场地安全容量（{req.venue.safe_occupancy}人）。",
-            field="capacity")
+    services.check_capacity(req.capacity, req.venue)
     edition = req.event.edition
     planned = []
     for day in sorted(set(req.days)):

@@ -122,8 +122,7 @@ def create_slot(event: Event, venue: Venue | None, starts_at: datetime, ends_at:
                 capacity: int, label: str = "", audit: bool = True) -> Slot:
     if ends_at <= starts_at:
         raise ConsoleError("ends_before_start", "结束时间必须晚于开始时间。", field="ends_at")
-    if capacity < 1:
-        raise ConsoleError("capacity_invalid", "容量至少为1人。", field="capacity")
+    check_capacity(capacity, venue)
     if overlapping_slot(event.id, venue.id if venue else None, starts_at, ends_at):
         raise ConsoleError("slot_overlaps", "该场地已有与此时段重叠的同一活动场次。",
                            field="starts_at")
@@ -138,12 +137,21 @@ def create_slot(event: Event, venue: Venue | None, starts_at: datetime, ends_at:
     return slot
 
 
+def check_capacity(capacity: int, venue: Venue | None) -> None:
+    """At least one person, and no more than the venue holds safely at once."""
+    if capacity < 1:
+        raise ConsoleError("capacity_invalid", "容量至少为1人。", field="capacity")
+    if venue is not None and capacity > venue.safe_occupancy:
+        raise ConsoleError("capacity_over_venue",
+                           f"每场容量不能超过场地安全容量（{venue.safe_occupancy}人）。",
+                           field="capacity")
+
+
 def set_capacity(slot: Slot, capacity: int) -> None:
     """New capacity, never below the persons already booked (checked by the UPDATE itself,
     so a booking arriving meanwhile cannot slip under it)."""
     before = slot.capacity
-    if capacity < 1:
-        raise ConsoleError("capacity_invalid", "容量至少为1人。", field="capacity")
+    check_capacity(capacity, slot.venue)
     result = db.session.execute(
         sa.update(Slot).where(Slot.id == slot.id, Slot.booked <= capacity)
         .values(capacity=capacity).execution_options(synchronize_session=False))
