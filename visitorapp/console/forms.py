@@ -72,7 +72,7 @@ class EventForm(ChineseForm):
     category = SelectField("活动类别", choices=[(c.value, c.label) for c in EventCategory])
     lead_ids = MultiCheckboxField("牵头部门", coerce=int, choices=[])
     responsible_ids = MultiCheckboxField("责任部门", coerce=int, choices=[])
-    is_published = BooleanField("对外发布")
+    is_published = BooleanField("对外发布", default=True)
 
 
 class VenueForm(ChineseForm):
