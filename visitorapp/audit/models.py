@@ -30,12 +30,11 @@ def log_action(action: str, obj=None, *, before: dict | None = None, after: dict
                summary: str = "", actor: str | None = None) -> AuditEntry:
     """Record a change in the current transaction (so it commits or rolls back with it)."""
     user_id = None
-    if actor is None:
-        if has_request_context() and getattr(current_user, "is_authenticated", False):
-            user_id = current_user.id
-            actor = current_user.username
-        else:
-            actor = "系统"
+    # A staff member acting for a teacher passes actor= too: still record who was signed in.
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        user_id = current_user.id
+        actor = actor or current_user.username
+    actor = actor or "系统"
     entry = AuditEntry(
         user_id=user_id, actor=actor, action=action,
         object_type=type(obj).__name__.lower() if obj is not None else "",

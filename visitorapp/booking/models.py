@@ -93,6 +93,8 @@ class Booking(db.Model):
     cancel_reason: Mapped[str] = mapped_column(sa.String(200), default="")
     #: Personal data replaced by placeholders (flask purge-personal-data); counts kept.
     anonymized: Mapped[bool] = mapped_column(default=False)
+    #: 爽约: an organizer marked that the group never came (only after the slot ended).
+    no_show: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

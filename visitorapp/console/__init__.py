@@ -1,0 +1,1 @@
+"""Organizer console: manage the week (events, venues, slots, settings, bookings) and watch it live."""

@@ -1,0 +1,116 @@
+"""Staff work on bookings: search and filter, details changed on a teacher's behalf, no-shows.
+
+Headcount changes and cancellations go through ``visitorapp.booking.services`` (the same rules,
+capacity function and signals as the teacher's own link); this module adds what only staff do.
+"""
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..audit.models import log_action
+from ..booking import rules
+from ..booking.models import Booking, BookingStatus
+from ..booking.services import find_duplicate
+from ..extensions import db
+from ..programme.models import Event, Slot
+from ..timeutil import local_day_bounds, utcnow
+from .services import ConsoleError, apply_changes
+
+
+@dataclass
+class BookingFilter:
+    q: str = ""
+    day: date | None = None
+    venue_id: int | None = None
+    slot_id: int | None = None
+    status: str = ""
+    stage: str = ""
+
+
+def search(edition_id: int, f: BookingFilter) -> sa.Select:
+    """Bookings of an edition matching the filter, newest slot first.
+
+    ``q`` matches a reference code, part of a school name, or — four digits — a mobile's last four
+    (what a teacher reads out on the phone).
+    """
+    stmt = (sa.select(Booking).join(Booking.slot).join(Slot.event)
+            .where(Event.edition_id == edition_id)
+            .options(selectinload(Booking.slot).selectinload(Slot.venue),
+                     selectinload(Booking.slot).selectinload(Slot.event))
+            .order_by(Slot.starts_at, Booking.id))
+    q = f.q.strip()
+    if q:
+        if re.fullmatch(r"\d{4}", q):
+            stmt = stmt.where(Booking.leader_mobile.endswith(q, autoescape=True))
+        else:
+            stmt = stmt.where(sa.or_(Booking.reference == q.upper(),
+                                     Booking.school_name.contains(q, autoescape=True)))
+    if f.day is not None:
+        start, end = local_day_bounds(f.day)
+        stmt = stmt.where(Slot.starts_at >= start, Slot.starts_at < end)
+    if f.venue_id:
+        stmt = stmt.where(Slot.venue_id == f.venue_id)
+    if f.slot_id:
+        stmt = stmt.where(Slot.id == f.slot_id)
+    if f.status == "no_show":
+        stmt = stmt.where(Booking.no_show.is_(True))
+    elif f.status:
+        stmt = stmt.where(Booking.status == f.status)
+    if f.stage:
+        stmt = stmt.where(Booking.school_stage == f.stage)
+    return stmt
+
+
+DETAIL_FIELDS = ("school_name", "school_stage", "grades", "leader_name", "leader_mobile", "email",
+                 "notes")
+
+
+def update_details(booking: Booking, values: dict) -> None:
+    """School and leader details changed by staff (e.g. the leader phoned in a new mobile)."""
+    if not booking.is_active:
+        raise ConsoleError("cancelled", "该预约已取消，不能修改。")
+    values = {k: values[k] for k in DETAIL_FIELDS if k in values}
+    if values["leader_mobile"] != booking.leader_mobile:
+        other = find_duplicate(booking.slot, values["leader_mobile"])
+        if other is not None and other.id != booking.id:
+            raise ConsoleError("duplicate", f"该手机号已在此场次预约（{other.reference}）。",
+                               field="leader_mobile")
+    rules.check_group(booking.slot.event.edition, values["school_stage"], booking.students,
+                      booking.teachers)
+    # Mobiles are personal data: the audit log records that it changed, not the numbers.
+    old_mobile = booking.leader_mobile
+    changed = apply_changes(booking, {k: v for k, v in values.items() if k != "leader_mobile"},
+                            "booking.details", f"{booking.reference} 修改预约信息")
+    if values["leader_mobile"] != old_mobile:
+        booking.leader_mobile = values["leader_mobile"]
+        db.session.flush()
+        log_action("booking.mobile", booking, summary=f"{booking.reference} 修改领队手机号",
+                   before={"leader_mobile": _masked(old_mobile)},
+                   after={"leader_mobile": _masked(values["leader_mobile"])})
+    return changed
+
+
+def _masked(mobile: str) -> str:
+    from ..validators import mask_mobile
+    return mask_mobile(mobile)
+
+
+def set_no_show(booking: Booking, no_show: bool) -> None:
+    """爽约: mark (or unmark) a confirmed booking whose slot has ended as never having come."""
+    if not booking.is_active:
+        raise ConsoleError("cancelled", "该预约已取消，无需标记爽约。")
+    if no_show and booking.slot.ends_at > utcnow():
+        raise ConsoleError("slot_not_ended", "场次结束后才能标记爽约。")
+    if booking.no_show == no_show:
+        return
+    booking.no_show = no_show
+    db.session.flush()
+    log_action("booking.no_show" if no_show else "booking.no_show_undo", booking,
+               before={"no_show": not no_show}, after={"no_show": no_show},
+               summary=f"{booking.reference} {'标记爽约' if no_show else '取消爽约标记'}")
+
+
+__all__ = ["BookingFilter", "BookingStatus", "search", "update_details", "set_no_show"]

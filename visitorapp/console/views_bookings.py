@@ -1,0 +1,143 @@
+"""Console pages for bookings: search and filter, detail, changes on a teacher's behalf."""
+from datetime import date
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+
+from ..booking import services as booking_services
+from ..booking.forms import HeadcountForm
+from ..booking.models import STAGE_LABELS, Booking, BookingStatus
+from ..database import atomic
+from ..errors import DomainError
+from ..extensions import db
+from ..forms import ActionForm
+from ..programme.models import Venue
+from . import bookings
+from .blueprint import bp, edition_or_404, field_error, flash_errors, organizer_required
+from .forms import BookingDetailsForm, StaffCancelForm
+
+STATUS_CHOICES = [("", "全部状态"), ("confirmed", "已确认"), ("cancelled", "已取消"),
+                  ("no_show", "爽约")]
+
+
+def _filter_from_args() -> bookings.BookingFilter:
+    args = request.args
+    try:
+        day = date.fromisoformat(args["day"]) if args.get("day") else None
+    except ValueError:
+        day = None
+    status = args.get("status", "")
+    stage = args.get("stage", "")
+    return bookings.BookingFilter(
+        q=args.get("q", "")[:50], day=day, venue_id=args.get("venue", type=int),
+        slot_id=args.get("slot", type=int),
+        status=status if status in dict(STATUS_CHOICES) else "",
+        stage=stage if stage in STAGE_LABELS else "")
+
+
+@bp.get("/bookings", endpoint="bookings")
+@organizer_required
+def bookings_list():
+    """预约管理: search by reference, school or a mobile's last four; filter by day, venue, slot,
+    status and stage. Mobiles are masked here."""
+    edition = edition_or_404()
+    f = _filter_from_args()
+    page = db.paginate(bookings.search(edition.id, f), per_page=50, error_out=False)
+    venues = list(db.session.scalars(sa.select(Venue).order_by(Venue.name)))
+    return render_template("console/bookings.html", edition=edition, f=f, page=page,
+                           venues=venues, statuses=STATUS_CHOICES, stages=STAGE_LABELS)
+
+
+@bp.get("/bookings/<int:booking_id>")
+@organizer_required
+def booking_detail(booking_id: int):
+    """One booking in full (the leader's full mobile is shown only here), with staff actions."""
+    booking = db.get_or_404(Booking, booking_id)
+    return _render_detail(booking)
+
+
+def _render_detail(booking, details=None, headcount=None, cancel=None, status=200):
+    return render_template(
+        "console/booking_detail.html", booking=booking,
+        details=details or BookingDetailsForm(obj=booking, school_stage=booking.school_stage.value),
+        headcount=headcount or HeadcountForm(obj=booking),
+        cancel=cancel or StaffCancelForm(), action=ActionForm(),
+        statuses=BookingStatus), status
+
+
+@bp.post("/bookings/<int:booking_id>/details")
+@organizer_required
+def booking_details(booking_id: int):
+    """School and leader details changed on the teacher's behalf."""
+    booking = db.get_or_404(Booking, booking_id)
+    form = BookingDetailsForm()
+    if form.validate_on_submit():
+        values = {k: (getattr(form, k).data or "") for k in bookings.DETAIL_FIELDS}
+        try:
+            atomic(bookings.update_details, booking, values)
+        except DomainError as exc:
+            db.session.refresh(booking)
+            field_error(form, exc)
+        else:
+            flash("预约信息已保存。", "success")
+            return redirect(url_for("console.booking_detail", booking_id=booking.id))
+    return _render_detail(booking, details=form, status=422)
+
+
+@bp.post("/bookings/<int:booking_id>/headcount")
+@organizer_required
+def booking_headcount(booking_id: int):
+    """New numbers under the same capacity and ratio rules, past the teachers' deadline too."""
+    booking = db.get_or_404(Booking, booking_id)
+    form = HeadcountForm()
+    if form.validate_on_submit():
+        try:
+            atomic(booking_services.change_headcount, booking, form.students.data,
+                   form.teachers.data, actor=_actor(), enforce_deadline=False)
+        except DomainError as exc:
+            db.session.refresh(booking)
+            field_error(form, exc)
+        else:
+            flash("人数已修改，入场码不变。", "success")
+            return redirect(url_for("console.booking_detail", booking_id=booking.id))
+    return _render_detail(booking, headcount=form, status=422)
+
+
+@bp.post("/bookings/<int:booking_id>/cancel")
+@organizer_required
+def booking_cancel(booking_id: int):
+    """Cancel for the school; the leader is told by mail (the outbox listens to the signal)."""
+    booking = db.get_or_404(Booking, booking_id)
+    form = StaffCancelForm()
+    if form.validate_on_submit():
+        try:
+            atomic(booking_services.cancel_booking, booking, reason=form.reason.data,
+                   actor=_actor())
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("预约已取消，名额已释放，并已通知领队教师。", "success")
+            return redirect(url_for("console.booking_detail", booking_id=booking.id))
+    else:
+        flash_errors(form)
+    return _render_detail(booking, cancel=form, status=422)
+
+
+@bp.post("/bookings/<int:booking_id>/no-show")
+@organizer_required
+def booking_no_show(booking_id: int):
+    """爽约: mark (undo=1 to unmark) a group that never came, once its slot has ended."""
+    booking = db.get_or_404(Booking, booking_id)
+    if ActionForm().validate_on_submit():
+        try:
+            atomic(bookings.set_no_show, booking, not request.form.get("undo"))
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("已更新爽约标记。", "success")
+    return redirect(url_for("console.booking_detail", booking_id=booking.id))
+
+
+def _actor() -> str:
+    from flask_login import current_user
+    return current_user.username
