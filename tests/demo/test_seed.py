@@ -39,6 +39,8 @@ def counts(db) -> dict:
 def seeded(runner, db):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
+    assert "演示活动周：2026年职业教育活动周（往届）" in result.output
+    assert "开放预约" in result.output
     return edition_by_year(2026)
 
 

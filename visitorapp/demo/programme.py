@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..programme.models import Department, Edition, Event, Slot, ThemeDay, Venue
 from ..programme.services import copy_edition, edition_by_year, shift_for_weekday
-from ..timeutil import at_local
+from ..timeutil import at_local, format_datetime, format_day
 from . import plan2026 as plan
 from .context import DemoContext
 
@@ -30,6 +30,10 @@ def seed(ctx: DemoContext) -> None:
     venues = seed_venues(departments)
     ctx.past = seed_plan_edition(departments, venues)
     ctx.upcoming = seed_upcoming(ctx.past, ctx.today)
+    up = ctx.upcoming
+    ctx.messages.append(f"演示活动周：{ctx.past.title}（往届）；{up.title} "
+                        f"{format_day(up.starts_on)}—{format_day(up.ends_on)}，"
+                        f"自{format_datetime(up.booking_opens_at)}起开放预约。")
 
 
 def seed_departments() -> dict[str, Department]:
