@@ -325,3 +325,30 @@ def test_responses_match_the_documented_schemas(client, db, slot):
     db.session.commit()
     check("BookingConflict", client.post("/api/v1/bookings", json=payload(full)).get_json())
     check("Error", client.post("/api/v1/bookings", json={}).get_json())
+
+
+# --- database busy ------------------------------------------------------------------------
+
+@pytest.mark.sqlite_only
+class TestDatabaseBusy:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "SQLITE_BUSY_TIMEOUT_MS": 50, "DB_RETRY_ATTEMPTS": 2}
+
+    def test_a_locked_database_gives_503_in_chinese_and_stores_nothing(self, app, client, db, slot):
+        import sqlite3
+        path = db.engine.url.database
+        locker = sqlite3.connect(path, timeout=0)
+        locker.execute("BEGIN IMMEDIATE")  # another writer holds the lock throughout
+        try:
+            response = client.post("/api/v1/bookings", json=payload(slot))
+        finally:
+            locker.rollback()
+            locker.close()
+        assert response.status_code == 503
+        body = response.get_json()
+        assert body["error"] == "busy" and "系统繁忙" in body["message"] and "未被保存" in body["message"]
+        assert response.headers["Retry-After"] == "2"
+        assert bookings_count(db) == 0
+        db.session.refresh(slot)
+        assert slot.booked == 0
