@@ -84,7 +84,8 @@ def test_a_closed_slot_of_the_day_is_listed_as_not_open(client, db):
     assert item["id"] == closed.id and item["is_open"] is False
 
 
-@pytest.mark.parametrize("value", ["2027-13-01", "12/05/2027", "tomorrow", "", "2027-05-12'--"])
+@pytest.mark.parametrize("value", ["2027-13-01", "12/05/2027", "tomorrow", "", "2027-05-12'--",
+                                   "9999-12-31", "0001-01-01", "2027-05-12\x00"])
 def test_a_bad_date_is_refused_in_chinese(client, value):
     response = client.get("/api/v1/slots", query_string={"date": value})
     assert response.status_code == 400

@@ -25,6 +25,8 @@ bp = api_blueprint("booking_api", __name__)
 
 #: Largest id PostgreSQL's INTEGER holds: anything above cannot be a slot (and must not reach SQL).
 MAX_ID = 2**31 - 1
+#: Dates the slot list accepts; anything outside cannot hold an activity week.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 def api_limit() -> str:
@@ -42,6 +44,8 @@ def slots():
     else:
         try:
             day = date.fromisoformat(raw.strip())
+            if not FIRST_DAY <= day <= LAST_DAY:  # day bounds would overflow at year 1 / 9999
+                raise ValueError(day)
         except ValueError:
             return _bad_request("invalid_date", "日期格式不正确，应为 YYYY-MM-DD，例如 2027-05-12。")
         found = programme.group_slots_on(day)
