@@ -165,3 +165,26 @@ def test_seed_with_a_given_today(db):
     ctx = atomic(run_steps, date(2027, 6, 1))
     assert ctx.upcoming.year == 2028 and ctx.past.year == 2026
     assert local(ctx.upcoming.booking_opens_at).date() == date(2027, 6, 1)
+
+
+def test_a_sample_that_no_longer_fits_is_skipped_without_touching_counters(runner, db, seeded):
+    """An organizer shrank a slot and cancelled its bookings: seeding again leaves it alone."""
+    from visitorapp.booking import services
+    slot = next(s for e in seeded.events if e.seq == 11 for s in e.slots)
+    for booking in db.session.scalars(sa.select(Booking).where(Booking.slot_id == slot.id)):
+        if booking.is_active:
+            services.cancel_booking(booking, actor="组织者")
+    db.session.execute(sa.delete(Booking).where(Booking.slot_id == slot.id))
+    slot.capacity = 20
+    db.session.commit()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "示例预约未添加" in result.output and "剩余名额不足" in result.output
+    db.session.expire_all()
+    assert slot.booked == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Booking)
+                             .where(Booking.slot_id == slot.id)) == 0
+    days = {d.day: d.booked for d in db.session.scalars(sa.select(CampusDay))}
+    confirmed = [b for b in db.session.scalars(sa.select(Booking)) if b.is_active]
+    assert days[date(2026, 5, 13)] == sum(b.headcount for b in confirmed
+                                          if b.slot.local_day == date(2026, 5, 13))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ..booking import services
 from ..booking.models import Booking
 from ..booking.services import GroupDetails
+from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Edition, Event, Slot
 from ..timeutil import local
@@ -74,10 +75,10 @@ def seed(ctx: DemoContext) -> None:
     for edition, samples in ((ctx.past, PAST), (ctx.upcoming, UPCOMING)):
         if edition is not None:
             for sample in samples:
-                add_sample(edition, sample)
+                add_sample(edition, sample, ctx.messages)
 
 
-def add_sample(edition: Edition, sample: Sample) -> Booking | None:
+def add_sample(edition: Edition, sample: Sample, messages: list[str]) -> Booking | None:
     slot = find_slot(edition, sample)
     if slot is None:  # an organizer removed or moved that slot: skip the sample
         return None
@@ -89,9 +90,16 @@ def add_sample(edition: Edition, sample: Sample) -> Booking | None:
         school_name=sample.school, school_stage=sample.stage, grades=sample.grades,
         students=sample.students, teachers=sample.teachers, leader_name=sample.leader,
         leader_mobile=sample.mobile, notes=sample.notes)
-    booking = services.create_booking(slot, details, source="staff", enforce_window=False)
-    if sample.cancelled is not None:
-        services.cancel_booking(booking, reason=sample.cancelled, actor="演示数据")
+    try:
+        # A savepoint: if an organizer made the slot smaller, this sample's partial updates are
+        # undone and seeding goes on without it.
+        with db.session.begin_nested():
+            booking = services.create_booking(slot, details, source="staff", enforce_window=False)
+            if sample.cancelled is not None:
+                services.cancel_booking(booking, reason=sample.cancelled, actor="演示数据")
+    except DomainError as exc:
+        messages.append(f"示例预约未添加（{sample.school}）：{exc.message}")
+        return None
     return booking
 
 
