@@ -92,3 +92,5 @@ def register_features(app: Flask) -> None:
                 continue
             raise
         views.init_app(app)
+    from .api.views import register_feature_apis
+    register_feature_apis(app)

@@ -1,4 +1,6 @@
 """/api/v1/openapi.json and the helpers every feature's API blueprint uses."""
+import importlib
+
 from flask import Blueprint, jsonify
 
 from ..errors import DomainError
@@ -43,3 +45,20 @@ def api_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
 def init_app(app):
     csrf.exempt(bp)
     app.register_blueprint(bp)
+
+
+def register_feature_apis(app) -> None:
+    """Register ``bp`` of every ``visitorapp/<feature>/api.py`` not registered by its feature,
+    the way every ``<feature>/openapi.json`` is merged: a feature adds its API by adding the file.
+    Called by create_app after every feature's ``init_app``."""
+    from .. import FEATURES
+    for name in FEATURES:
+        try:
+            module = importlib.import_module(f"visitorapp.{name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name in (f"visitorapp.{name}", f"visitorapp.{name}.api"):
+                continue
+            raise
+        blueprint = getattr(module, "bp", None)
+        if blueprint is not None and blueprint.name not in app.blueprints:
+            app.register_blueprint(blueprint)

@@ -66,9 +66,12 @@ def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
     capacity.take_places(slot, details.headcount)
     booking = Booking(slot=slot, reference=_unique_reference(slot), source=source,
                       **details.__dict__)
-    db.session.add(booking)
     try:
+        # Added inside the savepoint so that, if a concurrent request won the unique index, its
+        # rollback also drops this booking from the session (else the lookup below autoflushes it
+        # again and the whole transaction fails with PendingRollbackError instead of "duplicate").
         with db.session.begin_nested():
+            db.session.add(booking)
             db.session.flush()
     except IntegrityError:
         # A concurrent request with the same mobile won the unique index: point to it.

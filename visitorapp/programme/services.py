@@ -1,5 +1,5 @@
 """Queries and operations on the programme: the current edition, days, slots, edition copies."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -102,3 +102,26 @@ def shift_for_weekday(source: Edition, year: int) -> date:
     if delta > 3:
         delta -= 7
     return target + timedelta(days=delta)
+
+
+def _public_group_slots() -> sa.Select:
+    return (sa.select(Slot).join(Slot.event).join(Event.edition)
+            .where(Event.mode == ParticipationMode.GROUP, Event.is_published.is_(True),
+                   Slot.is_rehearsal.is_(False))
+            .options(selectinload(Slot.venue), selectinload(Slot.event).selectinload(Event.edition))
+            .order_by(Slot.starts_at, Slot.venue_id, Slot.id))
+
+
+def group_slots_on(day: date) -> list[Slot]:
+    """Public group slots of every edition on one Shanghai calendar day (open or not)."""
+    start, end = local_day_bounds(day)
+    return list(db.session.scalars(
+        _public_group_slots().where(Slot.starts_at >= start, Slot.starts_at < end)))
+
+
+def bookable_group_slots(now: datetime) -> list[Slot]:
+    """Public group slots taking bookings at ``now``: open, not started, booking window open."""
+    return list(db.session.scalars(_public_group_slots().where(
+        Slot.is_open.is_(True), Slot.starts_at > now,
+        sa.or_(Edition.booking_opens_at.is_(None), Edition.booking_opens_at <= now),
+        sa.or_(Edition.booking_closes_at.is_(None), Edition.booking_closes_at >= now))))

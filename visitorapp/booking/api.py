@@ -1,0 +1,165 @@
+"""JSON API for group bookings (/api/v1/slots, /api/v1/bookings), documented in openapi.json.
+
+The same form class and the same service as the web form decide every rule, so an app or a
+partner school's system gets exactly the Chinese messages a teacher sees on the page.
+"""
+from datetime import date
+
+from flask import current_app, jsonify, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from ..api.views import api_blueprint, error_response, validation_response
+from ..database import atomic
+from ..errors import DomainError, NotFound
+from ..extensions import limiter
+from ..programme import services as programme
+from ..programme.models import Slot
+from ..tickets import tokens
+from ..timeutil import local, utcnow
+from . import rules, services
+from .capacity import CapacityError
+from .forms import ApiBookingForm
+from .services import GroupDetails
+
+bp = api_blueprint("booking_api", __name__)
+
+#: Largest id PostgreSQL's INTEGER holds: anything above cannot be a slot (and must not reach SQL).
+MAX_ID = 2**31 - 1
+#: Dates the slot list accepts; anything outside cannot hold an activity week.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
+
+
+def api_limit() -> str:
+    return current_app.config["RATELIMIT_API"]
+
+
+@bp.get("/slots")
+@limiter.limit(api_limit)
+def slots():
+    """Group slots of one day (?date=YYYY-MM-DD), or every slot open for booking now."""
+    now = utcnow()
+    raw = request.args.get("date")
+    if raw is None:
+        found = programme.bookable_group_slots(now)
+    else:
+        try:
+            day = date.fromisoformat(raw.strip())
+            if not FIRST_DAY <= day <= LAST_DAY:  # day bounds would overflow at year 1 / 9999
+                raise ValueError(day)
+        except ValueError:
+            return _bad_request("invalid_date", "日期格式不正确，应为 YYYY-MM-DD，例如 2027-05-12。")
+        found = programme.group_slots_on(day)
+    return jsonify([slot_json(slot, now) for slot in found])
+
+
+@bp.post("/bookings")
+@limiter.limit(api_limit)
+def create_booking():
+    """Book a slot for a school group; 201 with the reference, management and ticket links."""
+    if not request.is_json:
+        return _bad_request("not_json", "请以 JSON 格式提交（Content-Type: application/json）。")
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return _bad_request("bad_json", "请求内容不是有效的 JSON 对象，请检查格式后重试。")
+    formdata, type_errors = form_data(payload)
+    form = ApiBookingForm(formdata=formdata)
+    if not form.validate() or type_errors:
+        return validation_response({**form.errors, **type_errors})
+    try:
+        slot = _slot(form.slot_id.data)
+        details = GroupDetails(
+            school_name=form.school_name.data, school_stage=form.school_stage.data,
+            grades=form.grades.data or "", students=form.students.data, teachers=form.teachers.data,
+            leader_name=form.leader_name.data, leader_mobile=form.leader_mobile.data,
+            email=(form.email.data or "").strip(), notes=form.notes.data or "")
+        booking = atomic(services.create_booking, slot, details, source="api")
+    except rules.RuleError as exc:
+        return _rule_response(exc)
+    except CapacityError as exc:  # full: say where, and which slots still have room
+        alternatives = services.alternatives(slot, details.headcount)
+        response = jsonify({**exc.to_dict(), **exc.details,
+                            "alternatives": [slot_json(s) for s in alternatives]})
+        response.status_code = exc.status
+        return response
+    except DomainError as exc:  # not found, duplicate (409, pointing to the first booking)
+        return error_response(exc)
+    manage_url = url_for("booking.manage", token=booking.manage_token, _external=True)
+    response = jsonify({
+        "reference": booking.reference, "status": booking.status.value,
+        "manage_url": manage_url, "ticket_url": ticket_url(booking, manage_url),
+        "students": booking.students, "teachers": booking.teachers,
+        "headcount": booking.headcount, "slot": slot_json(booking.slot)})
+    response.status_code = 201
+    return response
+
+
+def slot_json(slot: Slot, now=None) -> dict:
+    """A slot as the API shows it; times in ISO 8601 with the +08:00 offset."""
+    return {
+        "id": slot.id, "event": slot.event.name, "event_id": slot.event_id,
+        "venue": slot.venue.name if slot.venue else None,
+        "building": slot.venue.building if slot.venue else None, "label": slot.label,
+        "starts_at": local(slot.starts_at).isoformat(), "ends_at": local(slot.ends_at).isoformat(),
+        "capacity": slot.capacity, "remaining": slot.remaining, "is_open": is_bookable(slot, now),
+    }
+
+
+def is_bookable(slot: Slot, now=None) -> bool:
+    if not slot.is_open:
+        return False
+    try:
+        rules.check_bookable(slot, now)
+    except DomainError:
+        return False
+    return True
+
+
+def ticket_url(booking, manage_url: str) -> str:
+    """The ticket page when the tickets feature serves one, else the ticket on the manage page."""
+    if "tickets.ticket" in current_app.view_functions:
+        return url_for("tickets.ticket", token=tokens.token_for(booking), _external=True)
+    return f"{manage_url}#ticket"
+
+
+def form_data(payload: dict) -> tuple[MultiDict, dict[str, list[str]]]:
+    """JSON values as the strings a browser would post, so WTForms validates them alike.
+
+    A JSON number must be a whole number (40.0 is 40, 40.5 is refused by the integer fields);
+    arrays and objects are refused per field.
+    """
+    data, errors = MultiDict(), {}
+    for key, value in payload.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            data[key] = "true" if value else "false"
+        elif isinstance(value, float) and value.is_integer():
+            data[key] = str(int(value))
+        elif isinstance(value, (str, int, float)):
+            data[key] = str(value)
+        else:
+            errors[key] = ["格式不正确：应为文字或数字。"]
+    return data, errors
+
+
+def _slot(slot_id: int) -> Slot:
+    if not 0 < slot_id <= MAX_ID:
+        raise NotFound("slot_not_found", "场次不存在。", field="slot_id")
+    slot = services.get_slot(slot_id)
+    if slot.is_rehearsal:  # practice sessions for gate staff are not public
+        raise NotFound("slot_not_found", "场次不存在。", field="slot_id")
+    return slot
+
+
+def _rule_response(exc: rules.RuleError):
+    field = exc.field or "slot_id"
+    response = jsonify({"error": exc.code, "message": exc.message, "field": field,
+                        "errors": {field: [exc.message]}})
+    response.status_code = exc.status
+    return response
+
+
+def _bad_request(code: str, message: str):
+    response = jsonify({"error": code, "message": message})
+    response.status_code = 400
+    return response
