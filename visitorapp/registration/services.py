@@ -99,9 +99,10 @@ def create_registration(slot: Slot, details: PersonDetails, *, source: str = "we
         capacity.take_places(slot, 1, visitors=not details.is_internal)
     registration = Registration(slot=slot, event_id=slot.event_id, reference=_unique_reference(slot),
                                 source=source, **details.as_dict())
-    db.session.add(registration)
     try:
+        # add inside the savepoint: begin_nested() flushes pending objects before it starts.
         with db.session.begin_nested():
+            db.session.add(registration)
             db.session.flush()
     except IntegrityError:
         # A concurrent request for the same person won the unique index: point to it.

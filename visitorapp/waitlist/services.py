@@ -43,9 +43,9 @@ def join(slot: Slot, kind: EntryKind, *, name: str, mobile: str, email: str, hea
                                                "无需重复登记。", field="mobile")
     entry = WaitlistEntry(slot=slot, kind=kind, name=name, mobile=mobile, email=email,
                           headcount=headcount, details=details, visitors=visitors)
-    db.session.add(entry)
     try:
         with db.session.begin_nested():
+            db.session.add(entry)
             db.session.flush()
     except IntegrityError:
         raise WaitlistError("already_waiting", "该手机号已在此场次的候补队列中，无需重复登记。",
