@@ -183,3 +183,12 @@ def test_organizer_defines_extra_questions_and_others_may_not(client, db, login)
                            data={"label": "意向岗位", "kind": "text", "file_types": "pdf", "max_kb": 100})
     assert response.status_code == 302
     assert "意向岗位" in client.get(f"/r/{slot.id}").get_data(as_text=True)
+
+
+def test_staff_index_lists_individual_events(client, db, login):
+    slot = create_individual_slot(capacity=2, name="创业沙龙")
+    db.session.commit()
+    login(create_user(role=Role.ORGANIZER))
+    page = client.get("/staff/registration/").get_data(as_text=True)
+    assert "创业沙龙" in page and f"/staff/registration/events/{slot.event_id}" in page
+

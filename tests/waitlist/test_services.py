@@ -166,3 +166,16 @@ def test_expire_offers_command(db, runner):
     assert "1" in result.output
     db.session.refresh(entry)
     assert entry.status == EntryStatus.EXPIRED
+
+
+def test_expire_offers_also_offers_places_an_organizer_added(db):
+    slot = create_individual_slot(capacity=1)
+    register(slot)
+    entry = join_person(slot)
+    db.session.commit()
+    slot.capacity = 2  # raised by an organizer: no cancellation signal
+    db.session.commit()
+    atomic(services.expire_offers)
+    assert entry.status == EntryStatus.OFFERED
+    db.session.refresh(slot)
+    assert slot.booked == 2

@@ -8,12 +8,24 @@ from ..audit.models import log_action
 from ..database import atomic
 from ..extensions import db
 from ..forms import ActionForm
+from ..programme import services as programme
 from ..programme.models import Event, ParticipationMode
 from . import services, uploads
 from .forms import QuestionForm
 from .models import QuestionKind, Registration, RegistrationQuestion
 
 bp = Blueprint("registration_staff", __name__, url_prefix="/staff/registration")
+
+
+@bp.get("/")
+@roles_required(Role.ORGANIZER)
+def index():
+    """个人报名 overview: each individual event with its slots' places and waiting lists."""
+    edition = programme.current_edition()
+    if edition is None:
+        abort(404)
+    return render_template("registration/staff_index.html", edition=edition,
+                           events=services.individual_events(edition))
 
 
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])

@@ -151,6 +151,14 @@ def expire_offers(now: datetime | None = None) -> int:
         slots[entry.slot_id] = entry.slot
     for slot in slots.values():
         offer_freed_places(slot, now)
+    # Places freed without a signal (an organizer raised the capacity or reopened a slot).
+    for slot in db.session.scalars(
+            sa.select(Slot).where(Slot.starts_at > now, Slot.is_open.is_(True),
+                                  Slot.booked < Slot.capacity,
+                                  Slot.id.in_(sa.select(WaitlistEntry.slot_id).where(
+                                      WaitlistEntry.status == EntryStatus.WAITING)))):
+        if slot.id not in slots:
+            offer_freed_places(slot, now)
     return len(stale)
 
 

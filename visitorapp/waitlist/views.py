@@ -45,7 +45,8 @@ def join_group(slot_id: int):
             _error(form, exc, "leader_mobile")
         else:
             return redirect(url_for("waitlist.entry", token=entry.token))
-    return render_template("waitlist/join.html", slot=slot, form=form, kind="group")
+    return render_template("waitlist/join.html", slot=slot, form=form, kind="group"), \
+        422 if form.is_submitted() else 200
 
 
 @bp.route("/r/<int:slot_id>/waitlist", methods=["GET", "POST"])
@@ -64,7 +65,8 @@ def join_individual(slot_id: int):
             _error(form, exc, "mobile")
         else:
             return redirect(url_for("waitlist.entry", token=entry.token))
-    return render_template("waitlist/join.html", slot=slot, form=form, kind="individual")
+    return render_template("waitlist/join.html", slot=slot, form=form, kind="individual"), \
+        422 if form.is_submitted() else 200
 
 
 @bp.get("/w/<token>")
