@@ -67,11 +67,13 @@ def test_register_wait_and_get_promoted_by_email(phone, live_server, db, smtp):
     # A student takes the only place.
     phone.goto(f"{live_server}/events")
     expect(phone.get_by_role("heading", name="模拟面试")).to_be_visible()
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
     phone.get_by_role("link", name=re.compile("报名 模拟面试")).click()
     fill_student(phone, "刘一", "13700020001", "liu@example.com", "2024040101")
     phone.get_by_role("button", name="提交报名").click()
     expect(phone.locator(".flash-success")).to_contain_text("报名成功")
     expect(phone.locator(".ticket-token")).to_contain_text("HC1-")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390  # no sideways scroll
     manage_url = phone.url
 
     # The slot is full now: the next student is offered the waiting list and joins it.

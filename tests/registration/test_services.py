@@ -159,3 +159,20 @@ def test_group_booking_moves_atomically(db):
     db.session.refresh(slot)
     db.session.refresh(roomy)
     assert booking.slot_id == roomy.id and slot.booked == 0 and roomy.booked == 42
+
+
+def test_registration_tickets_are_found_by_token_like_bookings(db):
+    from visitorapp.tickets.tokens import TokenError
+    slot = create_individual_slot(capacity=2)
+    registration = register(slot)
+    db.session.commit()
+    token = tokens.sign(registration.ticket_nonce)
+    assert services.registration_for_token(token.lower()) == registration
+    with pytest.raises(TokenError) as err:
+        services.registration_for_token(token[:-1] + ("A" if token[-1] != "A" else "B"))
+    assert err.value.code == "forged"
+    services.cancel_registration(registration)
+    with pytest.raises(TokenError) as err:
+        services.registration_for_token(token)
+    assert err.value.code == "revoked" and registration.reference in err.value.message
+    assert services.registration_for_token(token, allow_revoked=True) == registration

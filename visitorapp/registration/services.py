@@ -183,6 +183,18 @@ def registration_for_nonce(nonce: str) -> Registration | None:
     return db.session.scalar(sa.select(Registration).where(Registration.ticket_nonce == nonce))
 
 
+def registration_for_token(raw: str | None, *, allow_revoked: bool = False) -> Registration:
+    """Like tickets.services.booking_for_token, for individual tickets: the same token format and
+    the same TokenError codes (``unknown``, ``forged``, ``revoked``)."""
+    from ..tickets.tokens import TokenError, verify
+    registration = registration_for_nonce(verify(raw))
+    if registration is None:
+        raise TokenError("unknown", "票码无效：系统中没有这张入场码。")
+    if not registration.is_active and not allow_revoked:
+        raise TokenError("revoked", f"入场码已作废：报名 {registration.reference} 已取消。")
+    return registration
+
+
 def _require_active(registration: Registration) -> None:
     if not registration.is_active:
         raise rules.RuleError("cancelled", "该报名已取消。")
