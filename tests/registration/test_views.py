@@ -192,3 +192,10 @@ def test_staff_index_lists_individual_events(client, db, login):
     page = client.get("/staff/registration/").get_data(as_text=True)
     assert "创业沙龙" in page and f"/staff/registration/events/{slot.event_id}" in page
 
+
+
+def test_programme_page_links_individual_events_to_registration(client, db):
+    slot = create_individual_slot(capacity=2, name="创业沙龙")
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "/events" in page and f"/events#event-{slot.event_id}" in page
