@@ -10,6 +10,7 @@ from visitorapp.booking import services as booking_services
 from visitorapp.database import atomic
 from visitorapp.outbox.models import OutboxMessage
 from visitorapp.registration import services as registration_services
+from visitorapp.registration.models import Registration
 from visitorapp.timeutil import utcnow
 from visitorapp.waitlist import services
 from visitorapp.waitlist.models import EntryKind, EntryStatus
@@ -179,3 +180,32 @@ def test_expire_offers_also_offers_places_an_organizer_added(db):
     assert entry.status == EntryStatus.OFFERED
     db.session.refresh(slot)
     assert slot.booked == 2
+
+
+def test_an_acceptance_racing_an_expiry_cannot_both_win(app, db):
+    """The expiry committed elsewhere while this request still saw the offer as open."""
+    import threading
+
+    slot = create_individual_slot(capacity=1)
+    holder = register(slot)
+    first, second = join_person(slot), join_person(slot)
+    db.session.commit()
+    atomic(registration_services.cancel_registration, holder)
+    offered_at, expires_at = first.offered_at, first.offer_expires_at
+    assert first.status == EntryStatus.OFFERED  # what this request has loaded
+
+    def expire_elsewhere():
+        with app.app_context():
+            atomic(services.expire_offers, expires_at + timedelta(seconds=1))
+            db.session.remove()
+
+    worker = threading.Thread(target=expire_elsewhere)
+    worker.start()
+    worker.join(10)
+    with pytest.raises(services.WaitlistError):
+        atomic(services.accept, first, offered_at + timedelta(minutes=1))
+    db.session.refresh(slot)
+    db.session.refresh(second)
+    assert second.status == EntryStatus.OFFERED and slot.booked == 1
+    confirmed = sa.select(sa.func.count()).select_from(Registration).where(Registration.status == "confirmed")
+    assert db.session.scalar(confirmed) == 0

@@ -84,7 +84,3 @@ class WaitlistEntry(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (EntryStatus.WAITING, EntryStatus.OFFERED)
-
-    def close(self, status: EntryStatus) -> None:
-        self.status = status
-        self.closed_at = utcnow()

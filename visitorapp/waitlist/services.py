@@ -83,11 +83,11 @@ def offer_freed_places(slot: Slot, now: datetime | None = None) -> list[Waitlist
         try:
             with db.session.begin_nested():
                 capacity.take_places(slot, entry.headcount, visitors=entry.visitors)
+                if not _transition(entry, (EntryStatus.WAITING,), EntryStatus.OFFERED,
+                                   offered_at=now, offer_expires_at=now + offer_window(slot, now)):
+                    raise capacity.CapacityError("entry_changed", "")  # left meanwhile: undo
         except capacity.CapacityError:
             continue  # e.g. the campus day is full for visitors; our own students may still fit
-        entry.status = EntryStatus.OFFERED
-        entry.offered_at = now
-        entry.offer_expires_at = now + offer_window(slot, now)
         log_action("waitlist.offer", entry, actor="系统",
                    summary=f"场次{slot.id} 向候补发出 {entry.headcount} 个名额")
         notifications.offered(entry)
@@ -103,6 +103,9 @@ def accept(entry: WaitlistEntry, now: datetime | None = None):
         raise WaitlistError("no_offer", "当前没有待确认的名额。")
     if entry.offer_expires_at <= now:
         raise WaitlistError("offer_expired", "名额确认已超时，名额已顺延给下一位候补。")
+    if not _transition(entry, (EntryStatus.OFFERED,), EntryStatus.ACCEPTED,
+                       WaitlistEntry.offer_expires_at > now):
+        raise WaitlistError("no_offer", "名额已处理（已确认或已超时），请刷新页面查看。")
     slot = entry.slot
     if entry.kind == EntryKind.GROUP:
         # The held places become the booking's: give them back and take them again in the
@@ -117,7 +120,6 @@ def accept(entry: WaitlistEntry, now: datetime | None = None):
             slot, registration_services.PersonDetails(**entry.details), enforce_window=False,
             places_held=True)
         entry.registration_id = result.id
-    entry.close(EntryStatus.ACCEPTED)
     log_action("waitlist.accept", entry, actor="候补人（确认链接）", summary=f"场次{slot.id} 候补转正")
     return result
 
@@ -127,7 +129,8 @@ def leave(entry: WaitlistEntry) -> None:
     if not entry.is_open:
         raise WaitlistError("closed", "该候补已结束。")
     was_offered = entry.status == EntryStatus.OFFERED
-    entry.close(EntryStatus.LEFT)
+    if not _transition(entry, (entry.status,), EntryStatus.LEFT):
+        raise WaitlistError("closed", "该候补状态已变化，请刷新页面查看。")
     log_action("waitlist.leave", entry, actor="候补人（链接）", summary=f"场次{entry.slot_id} 退出候补")
     if was_offered:
         capacity.release_places(entry.slot, entry.headcount, visitors=entry.visitors)
@@ -143,7 +146,9 @@ def expire_offers(now: datetime | None = None) -> int:
         .order_by(WaitlistEntry.id)).all()
     slots = {}
     for entry in stale:
-        entry.close(EntryStatus.EXPIRED)
+        if not _transition(entry, (EntryStatus.OFFERED,), EntryStatus.EXPIRED,
+                           WaitlistEntry.offer_expires_at <= now):
+            continue  # accepted or left at this very moment: its places are not ours to free
         capacity.release_places(entry.slot, entry.headcount, visitors=entry.visitors)
         log_action("waitlist.expire", entry, actor="系统",
                    summary=f"场次{entry.slot_id} 候补名额超时（{format_datetime(entry.offer_expires_at)}）")
@@ -160,6 +165,19 @@ def expire_offers(now: datetime | None = None) -> int:
         if slot.id not in slots:
             offer_freed_places(slot, now)
     return len(stale)
+
+
+def _transition(entry: WaitlistEntry, from_statuses, to: EntryStatus, *conditions, **values) -> bool:
+    """Change state only if still in ``from_statuses`` (a conditional UPDATE): an acceptance and
+    an expiry racing for the same offer cannot both win, so held places are never counted twice."""
+    if to not in (EntryStatus.WAITING, EntryStatus.OFFERED):
+        values.setdefault("closed_at", utcnow())
+    result = db.session.execute(
+        sa.update(WaitlistEntry)
+        .where(WaitlistEntry.id == entry.id, WaitlistEntry.status.in_(from_statuses), *conditions)
+        .values(status=to, **values).execution_options(synchronize_session=False))
+    db.session.expire(entry)
+    return result.rowcount == 1
 
 
 def open_entry(slot: Slot, mobile: str) -> WaitlistEntry | None:
