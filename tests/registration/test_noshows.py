@@ -77,3 +77,24 @@ def test_the_edition_rule_holds_a_no_show_mobile_for_the_week(db):
         booking_services.create_booking(another, group_details(leader_mobile="13866668888"),
                                         enforce_window=False)
     assert err.value.code == "no_show_hold" and "爽约" in err.value.message
+
+
+def test_organizer_sets_the_rule_and_sees_no_shows(client, db, login):
+    from tests.factories import create_user
+    from visitorapp.accounts.models import Role
+    from visitorapp.audit.models import AuditEntry
+
+    event = create_event()
+    booking = create_booking(past_slot(event), school_name="株洲市第三中学")
+    booking.no_show_at = utcnow()
+    login(create_user(role=Role.ORGANIZER))
+    page = client.get("/staff/waitlist").get_data(as_text=True)
+    assert "株洲市第三中学" in page and booking.reference in page
+    response = client.post("/staff/no-show-rule", data={"hold": "y"})
+    assert response.status_code == 302
+    db.session.refresh(event.edition)
+    assert event.edition.hold_no_shows is True
+    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "settings.no_show_hold"))
+    client.post("/staff/no-show-rule", data={})
+    db.session.refresh(event.edition)
+    assert event.edition.hold_no_shows is False

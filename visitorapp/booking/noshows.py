@@ -62,6 +62,21 @@ def check_hold(edition: Edition, mobile: str) -> None:
                                         "如有特殊情况请联系活动周工作组。", field="leader_mobile")
 
 
+def no_show_bookings(edition: Edition) -> list[Booking]:
+    return list(db.session.scalars(
+        sa.select(Booking).join(Booking.slot).join(Slot.event)
+        .where(Event.edition_id == edition.id, Booking.no_show_at.is_not(None))
+        .order_by(Slot.starts_at, Booking.id)))
+
+
+def set_hold(edition: Edition, hold: bool) -> None:
+    """The organizer's rule, audited like every staff change."""
+    before = edition.hold_no_shows
+    edition.hold_no_shows = hold
+    log_action("settings.no_show_hold", edition, before={"hold_no_shows": before},
+               after={"hold_no_shows": hold}, summary=f"爽约规则 {'开启' if hold else '关闭'}")
+
+
 @click.command("mark-no-shows")
 def mark_no_shows_command():
     """Mark groups whose slot has ended without an entry scan as no-shows (爽约)."""

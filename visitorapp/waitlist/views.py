@@ -1,6 +1,7 @@
 """Waiting-list pages: join from a full slot, the entry's own page (accept, leave), the queue."""
 import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from wtforms import BooleanField
 
 from ..accounts.access import roles_required
 from ..accounts.models import Role
@@ -18,6 +19,10 @@ from ..registration.views import details_from_form as person_details_from_form
 from ..timeutil import utcnow
 from . import services
 from .models import EntryKind, EntryStatus
+
+
+class NoShowRuleForm(ActionForm):
+    hold = BooleanField("爽约者本周内暂停预约（按手机号）")
 
 bp = Blueprint("waitlist", __name__)
 
@@ -121,7 +126,23 @@ def queue():
     by_slot = {}
     for item in entries:
         by_slot.setdefault(item.slot, []).append(item)
-    return render_template("waitlist/queue.html", by_slot=by_slot, now=utcnow())
+    no_shows = noshows.no_show_bookings(edition) if edition else []
+    return render_template("waitlist/queue.html", by_slot=by_slot, now=utcnow(), edition=edition,
+                           no_shows=no_shows, rule=NoShowRuleForm(hold=edition.hold_no_shows
+                                                                   if edition else False))
+
+
+@bp.post("/staff/no-show-rule")
+@roles_required(Role.ORGANIZER)
+def no_show_rule():
+    """爽约规则: hold (or stop holding) further bookings from a no-show mobile for the week."""
+    edition = programme.current_edition()
+    form = NoShowRuleForm()
+    if edition is None or not form.validate_on_submit():
+        abort(400)
+    atomic(noshows.set_hold, edition, form.hold.data)
+    flash("爽约规则已开启：爽约手机号本周内暂停预约。" if form.hold.data else "爽约规则已关闭。", "success")
+    return redirect(url_for("waitlist.queue"))
 
 
 def _public_slot(slot_id: int) -> Slot:
