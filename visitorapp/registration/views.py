@@ -98,7 +98,8 @@ def details_from_form(form, answers: dict) -> PersonDetails:
 
 
 def init_app(app):
-    from . import staff
+    from . import api, staff
     app.register_blueprint(bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(moves.bp)
     app.register_blueprint(staff.bp)
