@@ -199,3 +199,10 @@ def test_programme_page_links_individual_events_to_registration(client, db):
     db.session.commit()
     page = client.get("/").get_data(as_text=True)
     assert "/events" in page and f"/events#event-{slot.event_id}" in page
+
+
+def test_group_slots_have_no_registration_form(client, db):
+    slot = create_slot(capacity=50)
+    db.session.commit()
+    assert client.get(f"/r/{slot.id}").status_code == 404
+    assert client.post(f"/r/{slot.id}", data=form()).status_code == 404

@@ -7,7 +7,7 @@ from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms import ActionForm
 from ..programme import services as programme
-from ..programme.models import Slot
+from ..programme.models import ParticipationMode, Slot
 from . import answers as answer_store
 from . import moves, services
 from .forms import registration_form_class
@@ -35,7 +35,7 @@ def events():
 def new(slot_id: int):
     """The registration form for one slot; a full slot offers the waiting list instead."""
     slot = db.get_or_404(Slot, slot_id)
-    if slot.is_rehearsal:
+    if slot.is_rehearsal or slot.event.mode != ParticipationMode.INDIVIDUAL:
         abort(404)
     questions = services.questions_for(slot.event_id)
     form = registration_form_class(questions)()
