@@ -176,3 +176,26 @@ def test_registration_tickets_are_found_by_token_like_bookings(db):
         services.registration_for_token(token)
     assert err.value.code == "revoked" and registration.reference in err.value.message
     assert services.registration_for_token(token, allow_revoked=True) == registration
+
+
+def test_a_racing_duplicate_group_booking_points_to_the_first(db, monkeypatch):
+    """The unique index wins over a duplicate check that a concurrent request slipped past."""
+    from tests.factories import group_details
+    from visitorapp.booking import services as booking_services
+    slot = create_slot(capacity=200)
+    first = create_booking(slot, leader_mobile="13811112222")
+    db.session.commit()
+    original = booking_services.find_duplicate
+    calls = {"n": 0}
+
+    def first_call_misses(*args):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else original(*args)
+
+    monkeypatch.setattr(booking_services, "find_duplicate", first_call_misses)
+    with pytest.raises(booking_services.DuplicateBooking) as err:
+        atomic(booking_services.create_booking, slot, group_details(leader_mobile="13811112222"),
+               enforce_window=False)
+    assert err.value.booking.id == first.id
+    db.session.refresh(slot)
+    assert slot.booked == first.headcount

@@ -67,9 +67,10 @@ def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
     capacity.take_places(slot, details.headcount)
     booking = Booking(slot=slot, reference=_unique_reference(slot), source=source,
                       **details.__dict__)
-    db.session.add(booking)
     try:
+        # add inside the savepoint: begin_nested() flushes pending objects before it starts.
         with db.session.begin_nested():
+            db.session.add(booking)
             db.session.flush()
     except IntegrityError:
         # A concurrent request with the same mobile won the unique index: point to it.
