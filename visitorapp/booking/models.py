@@ -91,6 +91,8 @@ class Booking(db.Model):
     source: Mapped[str] = mapped_column(sa.String(10), default="web")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: 爽约: set by `flask bookings mark-no-shows` when nobody of the group arrived.
+    no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Personal data replaced by placeholders (flask purge-personal-data); counts kept.
     anonymized: Mapped[bool] = mapped_column(default=False)
     #: 爽约: an organizer marked that the group never came (only after the slot ended).

@@ -13,7 +13,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..programme.models import Event, ParticipationMode, Slot
 from ..timeutil import utcnow
-from . import capacity, rules, signals
+from . import capacity, noshows, rules, signals
 from .models import Booking, BookingStatus, new_reference
 
 
@@ -63,6 +63,7 @@ def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
     existing = find_duplicate(slot, details.leader_mobile)
     if existing is not None:
         raise DuplicateBooking(existing)
+    noshows.check_hold(edition, details.leader_mobile)
     capacity.take_places(slot, details.headcount)
     booking = Booking(slot=slot, reference=_unique_reference(slot), source=source,
                       **details.__dict__)
@@ -121,6 +122,32 @@ def cancel_booking(booking: Booking, *, reason: str = "", actor: str | None = No
                summary=f"{booking.reference} 取消 {reason}"[:200])
     signals.booking_cancelled.send(booking, reason=reason)
     signals.places_released.send(booking.slot, persons=booking.headcount)
+
+
+def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
+                 enforce_deadline: bool = True) -> None:
+    """改约: move the group to another slot. The new places are taken before the old ones are
+    given back, in the caller's transaction: a full target leaves the booking where it was."""
+    _require_active(booking)
+    old = booking.slot
+    if new_slot.id == old.id:
+        raise rules.RuleError("same_slot", "请选择另一个场次。", field="slot_id")
+    if new_slot.event.edition_id != old.event.edition_id:
+        raise rules.RuleError("other_edition", "只能改约本届活动周的场次。", field="slot_id")
+    if enforce_deadline:
+        rules.check_changeable(old)
+    rules.check_bookable(new_slot)
+    existing = find_duplicate(new_slot, booking.leader_mobile)
+    if existing is not None:
+        raise DuplicateBooking(existing)
+    capacity.take_places(new_slot, booking.headcount)
+    capacity.release_places(old, booking.headcount)
+    booking.slot = new_slot
+    before = {"students": booking.students, "teachers": booking.teachers, "slot_id": old.id}
+    log_action("booking.move", booking, actor=actor or "领队（管理链接）", before={"slot_id": old.id},
+               after={"slot_id": new_slot.id}, summary=f"{booking.reference} 改约 场次{old.id}→{new_slot.id}")
+    signals.booking_changed.send(booking, before=before)
+    signals.places_released.send(old, persons=booking.headcount)
 
 
 def find_duplicate(slot: Slot, mobile: str) -> Booking | None:

@@ -58,6 +58,8 @@ class Edition(db.Model):
     booking_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Teachers may change or cancel freely until this many hours before their slot starts.
     change_deadline_hours: Mapped[int] = mapped_column(default=24)
+    #: 爽约规则: a mobile whose group did not come may not book again this week.
+    hold_no_shows: Mapped[bool] = mapped_column(default=False)
     #: 附件1 is due on this date (18 May in the plan).
     report_deadline: Mapped[date | None]
 

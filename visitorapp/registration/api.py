@@ -1,0 +1,25 @@
+"""JSON API: individual events and their slots with places (read-only, public)."""
+from flask import abort, current_app, jsonify
+
+from ..api.views import api_blueprint
+from ..extensions import limiter
+from ..programme import services as programme
+from . import services
+
+bp = api_blueprint("registration_api", __name__, "/registration")
+
+
+@bp.get("/slots")
+@limiter.limit(lambda: current_app.config["RATELIMIT_API"])
+def slots():
+    """Individual events of the current week with each slot's remaining places."""
+    edition = programme.current_edition()
+    if edition is None:
+        abort(404)
+    return jsonify({"events": [{
+        "id": event.id, "name": event.name, "audience": event.audience,
+        "slots": [{"id": s.id, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
+                   "label": s.label, "capacity": s.capacity, "remaining": s.remaining,
+                   "is_open": s.is_open, "venue": s.venue.name if s.venue else None}
+                  for s in event.slots if not s.is_rehearsal],
+    } for event in services.individual_events(edition)]})

@@ -1,0 +1,105 @@
+"""Public individual registration: the events list, the form, the registrant's own page."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from ..booking import rules
+from ..database import atomic
+from ..errors import DomainError
+from ..extensions import db, limiter
+from ..forms import ActionForm
+from ..programme import services as programme
+from ..programme.models import ParticipationMode, Slot
+from . import answers as answer_store
+from . import moves, services
+from .forms import registration_form_class
+from .services import PersonDetails
+
+bp = Blueprint("registration", __name__)
+
+
+def public_form_limit() -> str:
+    return current_app.config["RATELIMIT_PUBLIC_FORM"]
+
+
+@bp.get("/events")
+def events():
+    """个人报名: the individual events of the current week with their slots and places."""
+    edition = programme.current_edition()
+    if edition is None:
+        abort(404)
+    return render_template("registration/events.html", edition=edition,
+                           events=services.individual_events(edition))
+
+
+@bp.route("/r/<int:slot_id>", methods=["GET", "POST"])
+@limiter.limit(public_form_limit, methods=["POST"])
+def new(slot_id: int):
+    """The registration form for one slot; a full slot offers the waiting list instead."""
+    slot = db.get_or_404(Slot, slot_id)
+    if slot.is_rehearsal or slot.event.mode != ParticipationMode.INDIVIDUAL:
+        abort(404)
+    questions = services.questions_for(slot.event_id)
+    form = registration_form_class(questions)()
+    if form.validate_on_submit():
+        try:
+            values = {f.name: f.data for f in form.extra_fields()}
+            details = details_from_form(form, answer_store.store_answers(questions, values))
+        except DomainError as exc:
+            getattr(form, exc.field or "name").errors.append(exc.message)
+        else:
+            try:
+                registration = atomic(services.create_registration, slot, details)
+            except DomainError as exc:
+                answer_store.discard(answer_store.stored_files(details.answers))
+                field = getattr(form, exc.field or "", None)
+                if field is not None and exc.field != "slot_id":
+                    field.errors.append(exc.message)
+                else:
+                    flash(exc.message, "error")
+            else:
+                return redirect(url_for("registration.manage", token=registration.manage_token,
+                                        new=1))
+    status = 422 if request.method == "POST" else 200
+    db.session.refresh(slot)
+    return render_template("registration/new.html", slot=slot, form=form), status
+
+
+@bp.get("/my/<token>")
+def manage(token: str):
+    """The registrant's own page (manage link): ticket, cancel, move."""
+    registration = services.by_manage_token(token)
+    return render_template("registration/manage.html", registration=registration,
+                           just_registered=request.args.get("new") == "1",
+                           deadline=rules.change_deadline(registration.slot),
+                           changeable=moves.changeable(registration.slot), cancel=ActionForm())
+
+
+@bp.post("/my/<token>/cancel")
+@limiter.limit(public_form_limit)
+def cancel(token: str):
+    """Cancel: the place goes at once to the waiting list or to anyone else."""
+    registration = services.by_manage_token(token)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        atomic(services.cancel_registration, registration)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("报名已取消，名额已释放，入场码同时作废。", "success")
+    return redirect(url_for("registration.manage", token=token))
+
+
+def details_from_form(form, answers: dict) -> PersonDetails:
+    return PersonDetails(name=form.name.data, mobile=form.mobile.data,
+                         email=(form.email.data or "").strip(),
+                         student_number=form.student_number.data or "",
+                         college=form.college.data or "", class_name=form.class_name.data or "",
+                         organisation=form.organisation.data or "", answers=answers)
+
+
+def init_app(app):
+    from . import api, staff
+    app.register_blueprint(bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(moves.bp)
+    app.register_blueprint(staff.bp)

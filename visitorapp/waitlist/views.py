@@ -1,0 +1,177 @@
+"""Waiting-list pages: join from a full slot, the entry's own page (accept, leave), the queue."""
+import click
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from wtforms import BooleanField
+
+from ..accounts.access import roles_required
+from ..accounts.models import Role
+from ..booking import noshows, rules
+from ..booking.forms import BookingForm
+from ..booking.views import details_from_form as group_details_from_form
+from ..database import atomic
+from ..errors import DomainError
+from ..extensions import db, limiter
+from ..forms import ActionForm
+from ..programme import services as programme
+from ..programme.models import Slot
+from ..registration.forms import RegistrationForm
+from ..registration.views import details_from_form as person_details_from_form
+from ..timeutil import utcnow
+from . import services
+from .models import EntryKind, EntryStatus
+
+
+class NoShowRuleForm(ActionForm):
+    hold = BooleanField("爽约者本周内暂停预约（按手机号）")
+
+bp = Blueprint("waitlist", __name__)
+
+
+def _limit() -> str:
+    return current_app.config["RATELIMIT_PUBLIC_FORM"]
+
+
+@bp.route("/book/<int:slot_id>/waitlist", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+def join_group(slot_id: int):
+    """加入候补 for a full group slot: the same group details as the booking form."""
+    slot = _public_slot(slot_id)
+    form = BookingForm(slot_id=slot.id)
+    if form.validate_on_submit():
+        details = group_details_from_form(form)
+        try:
+            rules.check_group(slot.event.edition, details.school_stage, details.students,
+                              details.teachers)
+            noshows.check_hold(slot.event.edition, details.leader_mobile)
+            entry = atomic(services.join, slot, EntryKind.GROUP, name=details.school_name,
+                           mobile=details.leader_mobile, email=details.email,
+                           headcount=details.headcount, details=details.__dict__.copy())
+        except DomainError as exc:
+            _error(form, exc, "leader_mobile")
+        else:
+            return redirect(url_for("waitlist.entry", token=entry.token))
+    return render_template("waitlist/join.html", slot=slot, form=form, kind="group"), \
+        422 if form.is_submitted() else 200
+
+
+@bp.route("/r/<int:slot_id>/waitlist", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+def join_individual(slot_id: int):
+    """加入候补 for a full registration slot."""
+    slot = _public_slot(slot_id)
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        details = person_details_from_form(form, {})
+        try:
+            entry = atomic(services.join, slot, EntryKind.INDIVIDUAL, name=details.name,
+                           mobile=details.mobile, email=details.email, headcount=1,
+                           details=details.as_dict(), visitors=not details.is_internal)
+        except DomainError as exc:
+            _error(form, exc, "mobile")
+        else:
+            return redirect(url_for("waitlist.entry", token=entry.token))
+    return render_template("waitlist/join.html", slot=slot, form=form, kind="individual"), \
+        422 if form.is_submitted() else 200
+
+
+@bp.get("/w/<token>")
+def entry(token: str):
+    """The entry's own page: place in the queue, or the offer to accept before it expires."""
+    found = services.by_token(token)
+    position = services.position(found) if found.status == EntryStatus.WAITING else None
+    return render_template("waitlist/entry.html", entry=found, position=position,
+                           action=ActionForm(), now=utcnow())
+
+
+@bp.post("/w/<token>/accept")
+@limiter.limit(_limit)
+def accept(token: str):
+    """Confirm an offer: the held places become a booking or registration."""
+    found = services.by_token(token)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        result = atomic(services.accept, found)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("waitlist.entry", token=token))
+    flash("候补名额已确认！", "success")
+    if found.kind == EntryKind.GROUP:
+        return redirect(url_for("booking.confirmation", token=result.manage_token))
+    return redirect(url_for("registration.manage", token=result.manage_token))
+
+
+@bp.post("/w/<token>/leave")
+@limiter.limit(_limit)
+def leave(token: str):
+    """Leave the queue (a held offer passes to the next entry)."""
+    found = services.by_token(token)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        atomic(services.leave, found)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("已退出候补。", "success")
+    return redirect(url_for("waitlist.entry", token=token))
+
+
+@bp.get("/staff/waitlist")
+@roles_required(Role.ORGANIZER)
+def queue():
+    """候补队列: every slot's queue and offers, for organizers."""
+    edition = programme.current_edition()
+    entries = services.queue(edition.id if edition else None)
+    by_slot = {}
+    for item in entries:
+        by_slot.setdefault(item.slot, []).append(item)
+    no_shows = noshows.no_show_bookings(edition) if edition else []
+    return render_template("waitlist/queue.html", by_slot=by_slot, now=utcnow(), edition=edition,
+                           no_shows=no_shows, rule=NoShowRuleForm(hold=edition.hold_no_shows
+                                                                   if edition else False))
+
+
+@bp.post("/staff/no-show-rule")
+@roles_required(Role.ORGANIZER)
+def no_show_rule():
+    """爽约规则: hold (or stop holding) further bookings from a no-show mobile for the week."""
+    edition = programme.current_edition()
+    form = NoShowRuleForm()
+    if edition is None or not form.validate_on_submit():
+        abort(400)
+    atomic(noshows.set_hold, edition, form.hold.data)
+    flash("爽约规则已开启：爽约手机号本周内暂停预约。" if form.hold.data else "爽约规则已关闭。", "success")
+    return redirect(url_for("waitlist.queue"))
+
+
+def _public_slot(slot_id: int) -> Slot:
+    slot = db.get_or_404(Slot, slot_id)
+    if slot.is_rehearsal:
+        abort(404)
+    return slot
+
+
+def _error(form, exc: DomainError, default: str) -> None:
+    field = getattr(form, exc.field or default, None) or getattr(form, default)
+    field.errors.append(exc.message)
+
+
+@click.group("waitlist")
+def waitlist_cli():
+    """Waiting-list maintenance."""
+
+
+@waitlist_cli.command("expire-offers")
+def expire_offers_command():
+    """Expire offers past their time and offer the places to the next entries (cron, e.g. every 10 min)."""
+    count = atomic(services.expire_offers)
+    click.echo(f"已处理超时候补名额 {count} 个。")
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.cli.add_command(waitlist_cli)
+    app.config.setdefault("WAITLIST_OFFER_HOURS", 24)
+    services.connect_signals()
+    noshows.register_cli(app)
