@@ -48,9 +48,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A short busy wait, then our own retry (visitorapp.database.retry_on_busy) or a 503.
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("connect_args", {}).setdefault(
-            "timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
+        # Copy: the defaults' dicts are shared by every app in the process (tests, benches).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
+                                   **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _instance_secret(app: Flask) -> str:
