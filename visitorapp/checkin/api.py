@@ -133,3 +133,20 @@ def search():
     from .search import find_bookings
     day = _day(request.args.get("date"))
     return jsonify({"results": find_bookings(request.args.get("q", ""), day, g.actor)})
+
+
+@bp.post("/<int:checkin_id>/numbers")
+@gate_actor
+def numbers(checkin_id: int):
+    """Correct the arrived numbers of an admitted entry (fewer, or more with ``confirm``)."""
+    from .models import CheckIn
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return error_response(services.CheckInInvalid("bad_json", "请求须为 JSON 对象。"))
+    checkin = db.get_or_404(CheckIn, checkin_id)
+    try:
+        atomic(services.correct_numbers, checkin, data.get("students"), data.get("teachers"),
+               g.actor, confirm=data.get("confirm") is True)
+    except DomainError as exc:
+        return error_response(exc)
+    return jsonify(checkin_json(checkin))

@@ -239,3 +239,41 @@ def everyone_out(venue: Venue, day, actor: Actor, client_prefix: str) -> int:
                            f"{client_prefix}-{entry.booking_id}"[:64], actor, scanned_at=None)
         count += outcome.checkin.admitted and not outcome.replay
     return count
+
+
+def correct_numbers(checkin: CheckIn, students: int, teachers: int, actor: Actor, *,
+                    confirm: bool = False) -> CheckIn:
+    """The gate counted the group: fewer than booked is fine; more needs a confirmation and
+    free places (taken or given back through the one capacity function)."""
+    if not checkin.admitted or checkin.direction != Direction.IN.value or checkin.booking is None:
+        raise CheckInInvalid("not_admitted", "只能修改已签到团队的到场人数。")
+    if checkin.venue_id is not None and not actor.may_use(checkin.venue_id):
+        raise CheckInInvalid("forbidden_venue", "您无权修改该场馆的签到记录。")
+    for name, value in (("students", students), ("teachers", teachers)):
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10000:
+            raise CheckInInvalid(f"{name}_invalid", "人数必须是 0 到 10000 之间的整数。", field=name)
+    if students + teachers == 0:
+        raise CheckInInvalid("no_persons", "到场人数不能为 0。", field="students")
+    booked = checkin.booking.headcount
+    extra_before = max(0, checkin.persons - booked)
+    extra_after = max(0, students + teachers - booked)
+    if extra_after > extra_before:
+        if not confirm:
+            raise DomainError("confirm_required", f"到场人数比预约多 {extra_after} 人，请核实后确认。")
+        try:
+            take_places(checkin.booking.slot, extra_after - extra_before)
+        except CapacityError as exc:
+            raise DomainError("over_capacity", f"不能超额放行：{exc.message}") from None
+    elif extra_after < extra_before:
+        from ..booking.capacity import release_places
+        release_places(checkin.booking.slot, extra_before - extra_after)
+    before = {"students": checkin.students, "teachers": checkin.teachers}
+    checkin.students, checkin.teachers = students, teachers
+    checkin.message = (f"签到成功：{checkin.booking.school_name}，{students}名学生、"
+                       f"{teachers}名教师（已核对人数）。")
+    from ..audit.models import log_action
+    log_action("checkin.numbers", checkin, before=before,
+               after={"students": students, "teachers": teachers},
+               summary=f"{checkin.booking.reference} 到场人数", actor=actor.name)
+    db.session.flush()
+    return checkin

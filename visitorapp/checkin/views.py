@@ -1,4 +1,6 @@
 """The gate page (入口核验, a PWA), its service worker, the conflicts list and gate devices."""
+import uuid
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -38,7 +40,7 @@ def gate():
     venues = actor.venues()
     return render_template("checkin/gate.html", venues=venues,
                            counts=summary(local_today(), actor.venue_ids()),
-                           out_form=EveryoneOutForm())
+                           out_form=EveryoneOutForm(), batch_id=f"out-{uuid.uuid4().hex}")
 
 
 @bp.get("/gate/sw.js")
