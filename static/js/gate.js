@@ -137,6 +137,13 @@
       const r = await fetch(cfg.ticketsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (r.ok) Offline.storeTickets(await r.json());
     } catch (e) { setNet(false); }
+    showCache();
+  }
+  function showCache() {
+    const list = Offline.tickets();
+    const today = list.date === Offline.localDay(new Date());
+    $("cache").textContent = today ? "离线票据 " + list.tickets.length + " 张" : "离线票据未缓存";
+    $("cache").dataset.count = today ? list.tickets.length : "";
   }
 
   async function refreshCounts() {
@@ -225,7 +232,9 @@
         // The same code stays in view for a while: act on it once per few seconds.
         if (code && code.data && (code.data !== last.text || Date.now() - last.at > 4000)) {
           last = { text: code.data, at: Date.now() };
-          submit(code.data, "camera");
+          // Any QR code in view (a poster, a WeChat code) is not a scan attempt: only tickets go on.
+          if (/^HC1-/.test(Offline.normalise(code.data))) submit(code.data, "camera");
+          else show({ result: "unknown", message: "这不是本系统的入场码，请扫描预约确认页上的二维码。" }, false);
         }
       }
       setTimeout(tick, 150);
@@ -308,6 +317,7 @@
   window.addEventListener("offline", () => setNet(false));
   setNet(navigator.onLine);
   showQueue();
+  showCache();
   if ("serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register(cfg.swUrl, { scope: "/gate" }).catch(() => {});
   }
