@@ -132,3 +132,10 @@ def test_not_json_is_refused(client, login, db, venue):
     login(create_user(Role.GATE, venues=[venue]))
     r = client.post("/api/v1/checkins", data="token=x")
     assert r.status_code == 422 and "JSON" in r.get_json()["message"]
+
+
+def test_openapi_documents_the_checkin_api(client, db):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert {"/api/v1/checkins", "/api/v1/checkins/summary", "/api/v1/checkins/tickets"} <= set(doc["paths"])
+    results = doc["components"]["schemas"]["CheckIn"]["properties"]["result"]["enum"]
+    assert {"ok", "already_checked_in", "revoked", "unknown", "forged", "wrong_day"} <= set(results)
