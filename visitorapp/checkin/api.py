@@ -3,7 +3,7 @@
 Authenticated by a gate device's bearer token or a staff session (gate, organizer, admin).
 """
 import functools
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import abort, g, jsonify, request
 from flask_login import current_user
@@ -38,7 +38,6 @@ def gate_actor(view):
                 response.status_code = 401
                 response.headers["WWW-Authenticate"] = "Bearer"
                 return response
-            device.last_used_at = utcnow()
             g.actor = Actor(device=device)
         elif current_user.is_authenticated:
             if not current_user.has_role(Role.ORGANIZER, Role.GATE):
@@ -61,16 +60,32 @@ def create():
         return error_response(services.CheckInInvalid("bad_json", "请求须为 JSON 对象。"))
     try:
         venue = _venue(data.get("venue_id"))
-        outcome = atomic(
-            services.check_in, str(data.get("token") or ""), venue, data.get("direction", "in"),
-            data.get("students"), data.get("teachers"), str(data.get("client_id") or ""), g.actor,
-            confirm=data.get("confirm") is True, scanned_at=_when(data.get("scanned_at")),
-            offline=data.get("offline") is True, local_result=str(data.get("local_result") or ""))
+        outcome, body = atomic(_record, data, venue)
     except DomainError as exc:
         return error_response(exc)
+    return jsonify(body), 200 if outcome.replay else 201
+
+
+def _record(data: dict, venue: Venue | None):
+    """One unit of work: decide, store and describe the scan before the commit (no reloads)."""
+    actor: Actor = g.actor
+    outcome = services.check_in(
+        str(data.get("token") or ""), venue, data.get("direction", "in"), data.get("students"),
+        data.get("teachers"), str(data.get("client_id") or ""), actor,
+        confirm=data.get("confirm") is True, scanned_at=_when(data.get("scanned_at")),
+        offline=data.get("offline") is True, local_result=str(data.get("local_result") or ""))
+    if actor.device is not None:
+        touch(actor.device)
     body = checkin_json(outcome.checkin)
     body["replay"] = outcome.replay
-    return jsonify(body), 200 if outcome.replay else 201
+    return outcome, body
+
+
+def touch(device) -> None:
+    """Note when a device was last used, at most once a minute (no write per scan)."""
+    now = utcnow()
+    if device.last_used_at is None or now - device.last_used_at > timedelta(minutes=1):
+        device.last_used_at = now
 
 
 @bp.get("/summary")
