@@ -189,3 +189,25 @@ def test_malformed_requests_change_nothing(db, venue, gate, kw, code):
         scan(token, venue, gate, direction, **kw)
     assert err.value.code == code
     assert stored(db) == []
+
+
+def test_correcting_numbers_fewer_then_more_with_confirmation(db, venue, gate):
+    from visitorapp.checkin.services import correct_numbers
+    from visitorapp.errors import DomainError
+    slot = slot_now(venue, capacity=50)
+    booking = create_booking(slot, students=40, teachers=3)
+    c = scan(token_for(booking), venue, gate).checkin
+    correct_numbers(c, 35, 3, gate)
+    assert on_site(venue.id, local_today()) == 38
+    with pytest.raises(DomainError) as err:
+        correct_numbers(c, 45, 3, gate)
+    assert err.value.code == "confirm_required"
+    correct_numbers(c, 45, 3, gate, confirm=True)
+    db.session.refresh(slot)
+    assert slot.booked == 48
+    with pytest.raises(DomainError) as err:
+        correct_numbers(c, 60, 3, gate, confirm=True)
+    assert err.value.code == "over_capacity"
+    correct_numbers(c, 40, 3, gate)  # back to booked: the extra places are released
+    db.session.refresh(slot)
+    assert slot.booked == 43
