@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -162,43 +163,39 @@ def main() -> None:
     parser.add_argument("--pg", default=os.environ.get("VISITORAPP_BENCH_PG", DEFAULT_PG))
     args = parser.parse_args()
 
-    bare_module = ROOT / "bench" / "_bare_wsgi.py"
-    bare_module.write_text("from bench.checkin import bare_app\napp = bare_app()\n")
     rows = []
+    server = Server("bench.checkin:bare_app()", {}, args.workers)
     try:
-        server = Server("bench._bare_wsgi:app", {}, args.workers)
+        bodies = [{"token": "x", "client_id": uuid.uuid4().hex}
+                  for _ in range(args.requests + args.requests // 10)]
+        rows.append(("bare Flask", load(server.port, bodies, args.concurrency, {})))
+    finally:
+        server.stop()
+
+    backends = []
+    tmp = tempfile.mkdtemp(prefix="bench-checkin-")
+    backends.append(("SQLite", f"sqlite:///{tmp}/bench.sqlite3", None))
+    pg = pg_database(args.pg)
+    if pg:
+        backends.append(("PostgreSQL", pg, args.pg))
+    else:
+        print(f"PostgreSQL not reachable at {args.pg}: skipped")
+    for name, url, pg_base in backends:
+        tokens, device = seed(url, args.requests)
+        env = {"VISITORAPP_DATABASE_URL": url, "VISITORAPP_SECRET_KEY": SECRET,
+               "VISITORAPP_RATELIMIT_ENABLED": "false"}
+        server = Server("wsgi:app", env, args.workers)
         try:
-            bodies = [{"token": "x", "client_id": uuid.uuid4().hex}
-                      for _ in range(args.requests + args.requests // 10)]
-            rows.append(("bare Flask", load(server.port, bodies, args.concurrency, {})))
+            rows.append((f"check-in API · {name}", load(
+                server.port, bodies_for(tokens), args.concurrency,
+                {"Authorization": f"Bearer {device}"})))
         finally:
             server.stop()
+            if pg_base:
+                from tests.conftest import drop_pg_database
+                drop_pg_database(pg_base, url)
 
-        backends = []
-        tmp = tempfile.mkdtemp(prefix="bench-checkin-")
-        backends.append(("SQLite", f"sqlite:///{tmp}/bench.sqlite3", None))
-        pg = pg_database(args.pg)
-        if pg:
-            backends.append(("PostgreSQL", pg, args.pg))
-        else:
-            print(f"PostgreSQL not reachable at {args.pg}: skipped")
-        for name, url, pg_base in backends:
-            tokens, device = seed(url, args.requests)
-            env = {"VISITORAPP_DATABASE_URL": url, "VISITORAPP_SECRET_KEY": SECRET,
-                   "VISITORAPP_RATELIMIT_ENABLED": "false"}
-            server = Server("wsgi:app", env, args.workers)
-            try:
-                rows.append((f"check-in API · {name}", load(
-                    server.port, bodies_for(tokens), args.concurrency,
-                    {"Authorization": f"Bearer {device}"})))
-            finally:
-                server.stop()
-                if pg_base:
-                    from tests.conftest import drop_pg_database
-                    drop_pg_database(pg_base, url)
-    finally:
-        bare_module.unlink(missing_ok=True)
-
+    shutil.rmtree(tmp, ignore_errors=True)
     base = rows[0][1]["rps"]
     print(f"\n{args.requests} tickets (+10 % repeats), concurrency {args.concurrency}, "
           f"gunicorn {args.workers} sync workers, 127.0.0.1, {os.cpu_count()} CPUs")

@@ -63,6 +63,10 @@
     $("net").textContent = isOnline ? "在线" : "离线";
     $("net").className = "pill " + (isOnline ? "online" : "offline");
   }
+  function signedOut() {
+    $("net").textContent = "登录已过期，请重新登录后同步";
+    $("net").className = "pill offline";
+  }
   function showQueue() {
     const n = Offline.queue().length;
     $("queue").textContent = "待同步 " + n + " 条";
@@ -79,6 +83,10 @@
       body: JSON.stringify(body) });
     let data = null;
     try { data = await r.json(); } catch (e) { /* not JSON: a proxy or captive portal */ }
+    if (r.status === 401 || r.status === 403 || r.redirected) {
+      // Signed out (session expired): keep scans on the phone until staff sign in again.
+      const e = new Error("auth"); e.auth = true; throw e;
+    }
     if (!data || r.status >= 500) throw new Error("server " + r.status);
     return { status: r.status, data };
   }
@@ -90,19 +98,18 @@
       venue_id: venueId(), via }, extra || {});
     if (online) {
       try {
-        const { status, data } = await post(cfg.checkinUrl, body);
+        const { data } = await post(cfg.checkinUrl, body);
         setNet(true);
         if (data.result) {
           show(data, false);
           pendingConfirm = data.result === "confirm_required" ? body : null;
           refreshCounts();
         } else {
-          show({ result: status === 401 ? "no_venue" : "unknown", message: data.message || "请求失败" }, false);
-          if (status === 401) $("outcome-title").textContent = "⚠ 登录已过期，请重新登录";
+          show({ result: "unknown", message: data.message || "请求有误。" }, false);
         }
         return;
       } catch (e) {
-        setNet(false);  // network down or server unreachable: decide locally
+        if (e.auth) signedOut(); else setNet(false);  // decide locally, sync later
       }
     }
     const local = await Offline.decide(token, body.direction, body.venue_id);
@@ -122,7 +129,7 @@
         const body = Object.assign({}, item); delete body.h;
         try {
           await post(cfg.checkinUrl, body);
-        } catch (e) { setNet(false); return; }
+        } catch (e) { if (e.auth) signedOut(); else setNet(false); return; }
         setNet(true);
         Offline.dequeue(item.client_id);
         showQueue();
@@ -315,6 +322,9 @@
   // ---- start -----------------------------------------------------------------------------
   window.addEventListener("online", () => { setNet(true); sync(); });
   window.addEventListener("offline", () => setNet(false));
+  const savedVenue = localStorage.getItem("visitorapp.gate.venue");
+  if (savedVenue !== null && [...$("venue").options].some((o) => o.value === savedVenue)) $("venue").value = savedVenue;
+  $("venue").addEventListener("change", () => localStorage.setItem("visitorapp.gate.venue", $("venue").value));
   setNet(navigator.onLine);
   showQueue();
   showCache();

@@ -82,3 +82,30 @@ def test_plain_http_lan_origin_falls_back_to_photo_and_search(browser, live_serv
     finally:
         context.close()
     assert [r.result for r in stored(db)] == ["ok", "already_checked_in"]
+
+
+def test_full_venue_asks_before_letting_more_in(phone, live_server, db, fake_camera_file):
+    from datetime import timedelta
+
+    from tests.checkin.helpers import booking_today, slot_now
+    from tests.factories import create_user, create_venue
+    from visitorapp.accounts.models import Role
+    blank_camera(fake_camera_file)
+    venue = create_venue(name="小实训室", safe_occupancy=50)
+    create_user(Role.GATE, username="gate1", venues=[venue])
+    _, first = booking_today(venue, students=30, teachers=2, slot=slot_now(venue, minutes=60))
+    later = slot_now(venue, starts_in=timedelta(minutes=80), minutes=60)
+    _, second = booking_today(venue, students=20, teachers=2, slot=later)
+    db.session.commit()
+    sign_in(phone, live_server)
+    for token in (first, second):
+        phone.keyboard.type(token)
+        phone.keyboard.press("Enter")
+        expect(phone.locator("#outcome")).to_have_attribute("data-result", re.compile("ok|confirm"))
+    expect(phone.locator("#outcome-title")).to_have_text("⚠ 需确认")
+    expect(phone.locator("#outcome-message")).to_contain_text("安全上限")
+    phone.get_by_role("button", name="已核实，确认放行").click()
+    expect(phone.locator("#outcome-title")).to_have_text("✔ 放行")
+    expect(phone.locator("#outcome-warnings")).to_contain_text("安全上限")
+    expect(phone.locator("#campus-on-site")).to_have_text("54")
+    assert [r.result for r in stored(db)] == ["ok", "confirm_required", "ok"]
