@@ -211,3 +211,24 @@ def test_correcting_numbers_fewer_then_more_with_confirmation(db, venue, gate):
     correct_numbers(c, 40, 3, gate)  # back to booked: the extra places are released
     db.session.refresh(slot)
     assert slot.booked == 43
+
+
+def test_offline_admission_into_a_full_venue_is_recorded_with_a_warning(db, gate):
+    small = create_venue(safe_occupancy=50)
+    gate.user.venues.append(small)
+    _, first = booking_today(small, students=30, teachers=2, slot=slot_now(small, minutes=60))
+    later = slot_now(small, starts_in=timedelta(minutes=80), minutes=60)
+    _, second = booking_today(small, students=20, teachers=2, slot=later)
+    scan(first, small, gate)
+    c = scan(second, small, gate, offline=True, scanned_at=utcnow(), local_result="ok").checkin
+    assert (c.result, c.conflict) == ("ok", False) and "venue_full" in c.warnings
+    assert on_site(small.id, local_today()) == 54
+
+
+def test_exit_counts_against_the_venue_entered(db, venue, gate):
+    other = create_venue()
+    organizer = Actor(user=create_user())
+    _, token = booking_today(venue)
+    scan(token, venue, organizer)
+    assert scan(token, other, organizer, "out").checkin.venue_id == venue.id
+    assert on_site(venue.id, local_today()) == 0 and on_site(other.id, local_today()) == 0

@@ -116,7 +116,9 @@ def _enter(scan, booking, venue, students, teachers, confirm, when) -> Outcome:
     warnings = _warnings(booking, venue, scan, when)
     extra = scan.persons - booking.headcount
     full = on_site(venue.id, local(when).date()) + scan.persons > venue.safe_occupancy
-    if (extra > 0 or full) and not confirm:
+    # A group an offline gate already let in is inside: record it (with the warning), not refuse it.
+    already_inside = scan.offline and scan.local_result == ADMITTED
+    if (extra > 0 or full) and not (confirm or already_inside):
         reasons = []
         if extra > 0:
             reasons.append(f"到场人数比预约多 {extra} 人")
@@ -153,6 +155,8 @@ def _exit(scan, booking, students, teachers) -> Outcome:
     if left is not None:
         return _refuse(scan, "already_checked_out",
                        f"该团队已于 {format_time(left.scanned_at)} 离场（{left.actor_name}）。")
+    # Counted against the venue the group entered, whichever gate it leaves by.
+    scan.venue_id = entry.venue_id
     scan.students = entry.students if students is None else min(students, entry.students)
     scan.teachers = entry.teachers if teachers is None else min(teachers, entry.teachers)
     try:
