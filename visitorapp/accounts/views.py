@@ -70,6 +70,7 @@ def unauthorized():
 
 
 def init_app(app):
+    from . import admin  # noqa: F401 - registers the account pages on bp
     from .cli import users
     app.register_blueprint(bp)
     app.cli.add_command(users)
