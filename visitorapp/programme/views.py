@@ -14,8 +14,9 @@ def index():
     by_day = {}
     for event in events:
         by_day.setdefault(event.theme_day, []).append(event)
-    days = sorted(by_day.items(), key=lambda kv: (kv[0].position if kv[0] else 99))
-    return render_template("programme/index.html", edition=edition, days=days)
+    days = sorted(by_day.items(), key=lambda kv: (kv[0].position if kv[0] else 1_000_000))
+    return render_template("programme/index.html", edition=edition, days=days,
+                           group_days=services.first_slot_days(edition) if edition else {})
 
 
 def init_app(app):
