@@ -433,3 +433,14 @@ class TestWithCsrf:
         assert response.status_code == 400
         db.session.refresh(booking)
         assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_ratio_is_shown_together_with_other_field_errors(client, db, slot):
+    response = client.post(f"/book/{slot.id}", data=form_data(
+        students="41", teachers="2", leader_mobile="123", privacy=None))
+    page = text(response)
+    assert response.status_code == 422
+    for field in ("teachers", "leader_mobile", "privacy"):
+        assert f'id="{field}-error"' in page
+    assert "41名学生需要至少3名教师" in page
+    assert bookings(db) == []

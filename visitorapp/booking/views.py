@@ -67,6 +67,8 @@ def new(slot_id: int):
             alternatives = services.alternatives(slot, details.headcount)
         else:
             return redirect(url_for("booking.confirmation", token=booking.manage_token))
+    elif problem is None and form.is_submitted():
+        _check_group_early(form, slot.event.edition)
     elif problem is None and (slot.is_full or not slot.is_open):
         form_error = _unavailable_message(slot)
         alternatives = services.alternatives(slot, 1)
@@ -155,6 +157,16 @@ def _mark_field(form, exc: DomainError) -> bool:
         return False
     field.errors.append(exc.message)
     return True
+
+
+def _check_group_early(form: BookingForm, edition) -> None:
+    """Show the ratio and group-size rule with the other field errors, so one round trip fixes all."""
+    if form.students.errors or form.teachers.errors or form.school_stage.errors:
+        return
+    try:
+        rules.check_group(edition, form.school_stage.data, form.students.data, form.teachers.data)
+    except rules.RuleError as exc:
+        _mark_field(form, exc)
 
 
 def _unavailable_message(slot: Slot) -> str:
