@@ -444,3 +444,46 @@ def test_ratio_is_shown_together_with_other_field_errors(client, db, slot):
         assert f'id="{field}-error"' in page
     assert "41名学生需要至少3名教师" in page
     assert bookings(db) == []
+
+
+def test_picker_without_any_edition_says_booking_is_not_published(client):
+    response = client.get("/book")
+    assert response.status_code == 200
+    assert "预约尚未发布" in text(response)
+
+
+def test_picker_with_an_unknown_day_shows_the_first_day(client, db, slot):
+    for day in ("2001-01-01", "not-a-date"):
+        page = text(client.get(f"/book?day={day}"))
+        assert f'href="/book/{slot.id}"' in page
+
+
+def test_pages_are_not_cached_by_the_phone(client, db, slot):
+    booking = create_booking(slot)
+    db.session.commit()
+    assert client.get(f"/b/{booking.manage_token}").headers["Cache-Control"] == "no-store"
+    assert client.get("/book").headers["Cache-Control"] == "no-cache"
+
+
+def test_confirmation_of_a_cancelled_booking_goes_to_the_manage_page(client, db, slot):
+    booking = create_booking(slot)
+    db.session.commit()
+    client.post(f"/b/{booking.manage_token}/cancel", data={})
+    response = client.get(f"/b/{booking.manage_token}/confirmed")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/b/{booking.manage_token}"
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_PUBLIC_FORM": "2 per minute"}
+
+    def test_too_many_submissions_are_refused_in_chinese(self, client, db, slot):
+        for _ in range(2):
+            client.post(f"/book/{slot.id}", data=form_data(leader_mobile="123"))
+        response = client.post(f"/book/{slot.id}", data=form_data())
+        assert response.status_code == 429
+        assert "操作过于频繁，请稍后再试。" in text(response)
+        assert bookings(db) == []
+        assert client.get(f"/book/{slot.id}").status_code == 200  # reading is not limited

@@ -3,6 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import PHONE
 from tests.factories import create_department, create_slot, create_venue
 
 
@@ -82,3 +83,21 @@ def test_invalid_mobile_is_shown_in_chinese_next_to_the_field(phone, live_server
     expect(phone.get_by_label("学校名称")).to_have_value("株洲市第二中学")
     phone.goto(f"{live_server}/book")
     expect(phone.locator(".badge.open")).to_contain_text("剩余 60 人")
+
+
+def test_booking_works_with_javascript_disabled(browser, live_server, db):
+    slot = create_slot(capacity=60)
+    db.session.commit()
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"{live_server}/book/{slot.id}")
+        fill_group(page)
+        page.get_by_label("我已阅读并同意《个人信息保护说明》").check()
+        page.get_by_role("button", name="提交预约").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("预约成功")
+        expect(page.get_by_role("button", name="复制链接")).to_be_hidden()
+        expect(page.locator("#manage-url")).to_have_value(re.compile(r"/b/[\w-]{20,}$"))
+    finally:
+        context.close()

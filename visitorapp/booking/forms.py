@@ -1,5 +1,6 @@
 """The group booking form; the JSON API validates with the same class (CSRF off there)."""
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.validators import Email as EmailValidator
 
@@ -7,7 +8,8 @@ from .. import validators as v
 from ..forms import ChineseForm
 from .models import STAGE_LABELS
 
-STAGE_CHOICES = [("", "请选择学段")] + list(STAGE_LABELS.items())
+STAGE_CHOICES = [SelectChoice("", "请选择学段")] + [
+    SelectChoice(value, label) for value, label in STAGE_LABELS.items()]
 
 
 def _name(label: str, min_len: int, max_len: int):

@@ -15,6 +15,17 @@ from .services import GroupDetails
 bp = Blueprint("booking", __name__)
 
 
+@bp.after_request
+def no_stale_pages(response):
+    # WeChat's browser caches hard: remaining places must be fresh, and a management page
+    # (personal data behind a secret link) must never be kept on a shared phone.
+    if request.path.startswith("/b/"):
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        response.headers.setdefault("Cache-Control", "no-cache")
+    return response
+
+
 def public_form_limit() -> str:
     return current_app.config["RATELIMIT_PUBLIC_FORM"]
 
@@ -24,7 +35,8 @@ def slots():
     """Experience-day slot picker: remaining places per slot, full ones shown as full."""
     edition = programme.current_edition()
     if edition is None:
-        abort(404)
+        return render_template("booking/slots.html", edition=None, days=[], day=None,
+                               by_venue={}, booking_open=False)
     days = programme.slot_days(edition)
     day = _parse_day(request.args.get("day")) or (days[0] if days else None)
     if day not in days and days:
@@ -83,6 +95,8 @@ def new(slot_id: int):
 def confirmation(token: str):
     """Shown once after booking: the reference code and the management link to keep."""
     booking = services.by_manage_token(token)
+    if not booking.is_active:
+        return redirect(url_for("booking.manage", token=token))
     return render_template("booking/confirmation.html", booking=booking)
 
 
