@@ -5,7 +5,7 @@
   "use strict";
 
   function teacherHint(form) {
-    var hint = document.getElementById("teacher-hint");
+    var hint = form.querySelector(".live-hint");
     var students = form.querySelector("[name=students]");
     var teachers = form.querySelector("[name=teachers]");
     var stage = form.querySelector("[name=school_stage]");
@@ -18,7 +18,7 @@
       var s = parseInt(students.value, 10);
       var t = parseInt(teachers.value, 10);
       if (!(s > 0)) { hint.hidden = true; hint.textContent = ""; return; }
-      var primary = stage && stage.value === "primary";
+      var primary = (stage ? stage.value : form.getAttribute("data-stage")) === "primary";
       var per = primary ? ratioPrimary : ratio;
       var need = Math.max(1, Math.ceil(s / per));
       var text = s + " 名学生" + (primary ? "（小学）" : "") + "至少需要 " + need + " 名带队教师";
@@ -79,8 +79,7 @@
     });
   }
 
-  var form = document.getElementById("booking-form");
-  if (form) teacherHint(form);
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-ratio]"), teacherHint);
   copyButtons();
   confirmForms();
 })();

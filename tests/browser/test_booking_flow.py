@@ -4,7 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
-from tests.factories import create_department, create_slot, create_venue
+from tests.factories import create_booking, create_department, create_slot, create_venue
 
 
 def fill_group(page, *, students="40", teachers="2", mobile="13812345678"):
@@ -101,3 +101,26 @@ def test_booking_works_with_javascript_disabled(browser, live_server, db):
         expect(page.locator("#manage-url")).to_have_value(re.compile(r"/b/[\w-]{20,}$"))
     finally:
         context.close()
+
+
+def test_teacher_changes_headcount_then_cancels_from_the_manage_link(phone, live_server, db):
+    slot = create_slot(capacity=60)
+    booking = create_booking(slot, students=20, teachers=2, school_stage="primary")
+    db.session.commit()
+
+    phone.goto(f"{live_server}/b/{booking.manage_token}")
+    phone.get_by_label("学生人数").fill("30")
+    expect(phone.locator(".live-hint")).to_have_text(
+        "30 名学生（小学）至少需要 3 名带队教师，当前 2 名，还差 1 名。")
+    phone.get_by_label("带队教师人数").fill("3")
+    phone.get_by_role("button", name="保存人数").click()
+    expect(phone.get_by_role("status")).to_have_text("人数已修改，入场码不变。")
+    expect(phone.locator(".facts")).to_contain_text("学生 30 人，教师 3 人")
+
+    dialogs = []
+    phone.once("dialog", lambda d: (dialogs.append(d.message), d.accept()))
+    phone.get_by_role("button", name="确认取消预约").click()
+    expect(phone.get_by_role("status")).to_contain_text("预约已取消，名额已释放")
+    assert booking.reference in dialogs[0]
+    phone.goto(f"{live_server}/book")
+    expect(phone.locator(".badge.open")).to_contain_text("剩余 60 人")
