@@ -487,3 +487,15 @@ class TestRateLimit:
         assert "操作过于频繁，请稍后再试。" in text(response)
         assert bookings(db) == []
         assert client.get(f"/book/{slot.id}").status_code == 200  # reading is not limited
+
+
+def test_programme_shows_every_theme_day_even_before_its_events_are_published(client, db):
+    edition = create_edition()
+    edition.theme_days.append(ThemeDay(position=2, name="职教志愿服务日",
+                                       day=edition.starts_on + timedelta(days=4)))
+    create_event(edition, name="内部活动", is_published=False)
+    db.session.commit()
+    page = text(client.get("/"))
+    assert re.findall(r'<h2 id="day-\d+-title">([^<]+)', page) == ["职业技能体验日", "职教志愿服务日"]
+    assert page.count("具体活动安排稍后公布") == 2
+    assert "内部活动" not in page
