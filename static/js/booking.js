@@ -70,6 +70,23 @@
     });
   }
 
+  function submitOnce() {
+    // A double tap on a slow 4G connection would post twice; the server would answer the second
+    // with "already booked", which frightens more than it helps. Re-enabled after a while in
+    // case the first request was lost.
+    var forms = document.querySelectorAll("form[data-submit-once]");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.addEventListener("submit", function (event) {
+        if (event.defaultPrevented) return;
+        var buttons = form.querySelectorAll("button[type=submit]");
+        Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+        window.setTimeout(function () {
+          Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
+        }, 15000);
+      });
+    });
+  }
+
   function confirmForms() {
     var forms = document.querySelectorAll("form[data-confirm]");
     Array.prototype.forEach.call(forms, function (form) {
@@ -82,4 +99,5 @@
   Array.prototype.forEach.call(document.querySelectorAll("form[data-ratio]"), teacherHint);
   copyButtons();
   confirmForms();
+  submitOnce();
 })();
