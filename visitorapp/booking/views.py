@@ -54,8 +54,8 @@ def slots():
 def new(slot_id: int):
     """The group booking form for one slot, with the privacy notice before submitting.
 
-    The slot comes from the URL. Nothing is stored unless every
-    rule passes; a refused POST answers 422 with the reason beside its field or above the form.
+    The slot comes from the URL. Nothing is stored unless every rule passes; a refused POST
+    answers 422 with the reason beside its field, or above the form when it concerns the slot.
     """
     slot = db.get_or_404(Slot, slot_id)
     if slot.is_rehearsal or not slot.event.is_published:
