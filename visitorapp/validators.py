@@ -10,6 +10,9 @@ NAME_RE = re.compile(r"^[\w\u3400-\u9fff\u00b7\u30fb（）()、·.\- —&＆]+$"
 #: A leading character that spreadsheets read as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Markup such as <script>, <img …>, </b> or <!--: never needed in a school's notes, and refused so
+#: it can reach no page, e-mail or export even if an escape were forgotten somewhere.
+MARKUP_RE = re.compile(r"<\s*[a-zA-Z/!?]")
 
 
 def normalise_text(value: str | None) -> str:
@@ -47,6 +50,10 @@ def free_text_error(value: str, label: str, max_len: int) -> str | None:
         return f"{label}不能超过{max_len}个字（当前{len(value)}个）。"
     if CONTROL_RE.search(value):
         return f"{label}包含无法识别的字符，请删除后重试。"
+    if value.lstrip().startswith(FORMULA_PREFIXES):
+        return f"{label}不能以 = + - @ 等符号开头，请修改后重试。"
+    if MARKUP_RE.search(value):
+        return f"{label}不能包含网页代码（如 <script>），请删除尖括号后重试。"
     return None
 
 

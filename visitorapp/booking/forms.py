@@ -1,13 +1,15 @@
 """The group booking form; the JSON API validates with the same class (CSRF off there)."""
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.validators import Email as EmailValidator
 
 from .. import validators as v
 from ..forms import ChineseForm
 from .models import STAGE_LABELS
 
-STAGE_CHOICES = [("", "请选择学段")] + list(STAGE_LABELS.items())
+STAGE_CHOICES = [SelectChoice("", "请选择学段")] + [
+    SelectChoice(value, label) for value, label in STAGE_LABELS.items()]
 
 
 def _name(label: str, min_len: int, max_len: int):
@@ -36,6 +38,13 @@ def _free_text(label: str, max_len: int):
     return check
 
 
+def _safe_email(form, field):
+    # Valid by RFC, yet "=cmd|…@x.cn" would be a formula in the organizers' spreadsheet.
+    field.data = v.normalise_text(field.data)
+    if field.data and v.free_text_error(field.data, "电子邮箱", 120):
+        raise ValidationError("电子邮箱格式不正确。")
+
+
 class HeadcountForm(ChineseForm):
     students = IntegerField("学生人数", validators=[
         InputRequired("请填写学生人数。"), NumberRange(1, 1000, "学生人数应为1–1000之间的整数。")])
@@ -44,11 +53,13 @@ class HeadcountForm(ChineseForm):
 
 
 class BookingForm(HeadcountForm):
-    slot_id = IntegerField("场次", validators=[InputRequired("请选择场次。")])
+    """The web form: the slot comes from the URL, so it has no slot field."""
+
     school_name = StringField("学校名称", validators=[DataRequired("请填写学校名称。"),
                                                    _name("学校名称", 2, 50)])
-    school_stage = SelectField("学段", choices=STAGE_CHOICES,
-                               validators=[DataRequired("请选择学段。")])
+    school_stage = SelectField("学段", choices=STAGE_CHOICES, validate_choice=False,
+                               validators=[DataRequired("请选择学段。"),
+                                           AnyOf(list(STAGE_LABELS), "请从列表中选择学段。")])
     grades = StringField("年级", validators=[Optional(), _free_text("年级", 50)],
                          description="如：七年级、八年级")
     leader_name = StringField("领队教师姓名", validators=[DataRequired("请填写领队教师姓名。"),
@@ -56,7 +67,7 @@ class BookingForm(HeadcountForm):
     leader_mobile = StringField("领队教师手机号", validators=[DataRequired("请填写领队教师手机号。"),
                                                           _mobile])
     email = StringField("电子邮箱（选填，用于接收入场码）", validators=[
-        Optional(), EmailValidator("电子邮箱格式不正确。", check_deliverability=False)])
+        Optional(), _safe_email, EmailValidator("电子邮箱格式不正确。", check_deliverability=False)])
     notes = TextAreaField("备注（选填）", validators=[Optional(), _free_text("备注", 500)],
                           description="如：有学生行动不便、需要讲解员等")
     privacy = BooleanField("我已阅读并同意《个人信息保护说明》",
@@ -71,6 +82,7 @@ class ApiBookingForm(BookingForm):
         locales = ("zh_CN", "zh")
 
     privacy = None
+    slot_id = IntegerField("场次", validators=[InputRequired("请选择场次。")])
 
 
 class CancelForm(ChineseForm):

@@ -49,6 +49,15 @@ def check_bookable(slot: Slot, now: datetime | None = None) -> None:
         raise RuleError("slot_started", "该场次已开始或已结束，请选择其他场次。", field="slot_id")
 
 
+def bookable_problem(slot: Slot, now: datetime | None = None) -> RuleError | None:
+    """Why the slot cannot be booked now (window, mode, start), or None: for pages that show it."""
+    try:
+        check_bookable(slot, now)
+    except RuleError as exc:
+        return exc
+    return None
+
+
 def change_deadline(slot: Slot) -> datetime:
     return slot.starts_at - timedelta(hours=slot.event.edition.change_deadline_hours)
 

@@ -8,11 +8,22 @@ from ..errors import DomainError
 from ..extensions import db, limiter
 from ..programme import services as programme
 from ..programme.models import Slot
-from . import rules, services
+from . import capacity, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
 from .services import GroupDetails
 
 bp = Blueprint("booking", __name__)
+
+
+@bp.after_request
+def no_stale_pages(response):
+    # WeChat's browser caches hard: remaining places must be fresh, and a management page
+    # (personal data behind a secret link) must never be kept on a shared phone.
+    if request.path.startswith("/b/"):
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        response.headers.setdefault("Cache-Control", "no-cache")
+    return response
 
 
 def public_form_limit() -> str:
@@ -24,7 +35,8 @@ def slots():
     """Experience-day slot picker: remaining places per slot, full ones shown as full."""
     edition = programme.current_edition()
     if edition is None:
-        abort(404)
+        return render_template("booking/slots.html", edition=None, days=[], day=None,
+                               by_venue={}, booking_open=False)
     days = programme.slot_days(edition)
     day = _parse_day(request.args.get("day")) or (days[0] if days else None)
     if day not in days and days:
@@ -40,35 +52,51 @@ def slots():
 @bp.route("/book/<int:slot_id>", methods=["GET", "POST"])
 @limiter.limit(public_form_limit, methods=["POST"])
 def new(slot_id: int):
-    """The group booking form for one slot, with the privacy notice before submitting."""
+    """The group booking form for one slot, with the privacy notice before submitting.
+
+    The slot comes from the URL. Nothing is stored unless every rule passes; a refused POST
+    answers 422 with the reason beside its field, or above the form when it concerns the slot.
+    """
     slot = db.get_or_404(Slot, slot_id)
-    if slot.is_rehearsal:
+    if slot.is_rehearsal or not slot.event.is_published:
         abort(404)
-    edition = slot.event.edition
-    form = BookingForm(slot_id=slot.id)
+    form = BookingForm()
+    problem = rules.bookable_problem(slot)
+    form_error = problem.message if problem else None
     alternatives = []
-    if form.validate_on_submit():
+    if problem is None and form.validate_on_submit():
         details = details_from_form(form)
         try:
             booking = atomic(services.create_booking, slot, details, source="web")
         except services.DuplicateBooking as exc:
             form.leader_mobile.errors.append(exc.message)
         except rules.RuleError as exc:
-            _field(form, exc.field).errors.append(exc.message)
-        except DomainError as exc:  # no room
-            flash(exc.message, "error")
+            if not _mark_field(form, exc):
+                form_error = exc.message
+        except DomainError as exc:  # no room: slot, venue or campus day
+            db.session.refresh(slot)
+            form_error = exc.message
             alternatives = services.alternatives(slot, details.headcount)
         else:
             return redirect(url_for("booking.confirmation", token=booking.manage_token))
-    return render_template("booking/new.html", slot=slot, edition=edition, form=form,
-                           alternatives=alternatives, rules=rules,
-                           booking_open=edition.booking_open())
+    elif problem is None and form.is_submitted():
+        _check_group_early(form, slot.event.edition)
+    elif problem is None and (slot.is_full or not slot.is_open):
+        form_error = _unavailable_message(slot)
+        alternatives = services.alternatives(slot, 1)
+    status = 422 if request.method == "POST" else 200
+    return render_template("booking/new.html", slot=slot, edition=slot.event.edition, form=form,
+                           form_error=form_error, alternatives=alternatives,
+                           show_form=problem is None and (request.method == "POST" or (
+                               slot.is_open and not slot.is_full))), status
 
 
 @bp.get("/b/<token>/confirmed")
 def confirmation(token: str):
     """Shown once after booking: the reference code and the management link to keep."""
     booking = services.by_manage_token(token)
+    if not booking.is_active:
+        return redirect(url_for("booking.manage", token=token))
     return render_template("booking/confirmation.html", booking=booking)
 
 
@@ -76,10 +104,8 @@ def confirmation(token: str):
 def manage(token: str):
     """The teacher's own page (management link): view, change headcount, cancel."""
     booking = services.by_manage_token(token)
-    headcount = HeadcountForm(students=booking.students, teachers=booking.teachers)
-    return render_template("booking/manage.html", booking=booking, headcount=headcount,
-                           cancel=CancelForm(), deadline=rules.change_deadline(booking.slot),
-                           changeable=_changeable(booking))
+    return _manage_page(booking, HeadcountForm(students=booking.students,
+                                               teachers=booking.teachers))
 
 
 @bp.post("/b/<token>/headcount")
@@ -91,18 +117,16 @@ def change_headcount(token: str):
     if form.validate_on_submit():
         try:
             atomic(services.change_headcount, booking, form.students.data, form.teachers.data)
+        except rules.RuleError as exc:
+            if not _mark_field(form, exc):
+                flash(exc.message, "error")
         except DomainError as exc:
             flash(exc.message, "error")
         else:
             flash("人数已修改，入场码不变。", "success")
             return redirect(url_for("booking.manage", token=token))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-    return render_template("booking/manage.html", booking=booking, headcount=form,
-                           cancel=CancelForm(), deadline=rules.change_deadline(booking.slot),
-                           changeable=_changeable(booking)), 422
+        db.session.refresh(booking)
+    return _manage_page(booking, form), 422
 
 
 @bp.post("/b/<token>/cancel")
@@ -140,8 +164,35 @@ def details_from_form(form: BookingForm) -> GroupDetails:
         notes=form.notes.data or "")
 
 
-def _field(form, name):
-    return getattr(form, name or "students", None) or form.students
+def _mark_field(form, exc: DomainError) -> bool:
+    """Show a rule's message beside its visible field; False when it belongs above the form."""
+    field = getattr(form, exc.field, None) if exc.field and exc.field != "slot_id" else None
+    if field is None:
+        return False
+    field.errors.append(exc.message)
+    return True
+
+
+def _check_group_early(form: BookingForm, edition) -> None:
+    """Show the ratio and group-size rule with the other field errors, so one round trip fixes all."""
+    if form.students.errors or form.teachers.errors or form.school_stage.errors:
+        return
+    try:
+        rules.check_group(edition, form.school_stage.data, form.students.data, form.teachers.data)
+    except rules.RuleError as exc:
+        _mark_field(form, exc)
+
+
+def _unavailable_message(slot: Slot) -> str:
+    if not slot.is_open:
+        return capacity.closed_message(slot)
+    return "该场次已约满，请选择下列仍有名额的场次。"
+
+
+def _manage_page(booking, headcount: HeadcountForm):
+    return render_template("booking/manage.html", booking=booking, headcount=headcount,
+                           cancel=CancelForm(), deadline=rules.change_deadline(booking.slot),
+                           changeable=_changeable(booking))
 
 
 def _changeable(booking) -> bool:

@@ -48,6 +48,14 @@ def slot_days(edition: Edition) -> list[date]:
     return sorted({s.local_day for s in group_slots(edition)})
 
 
+def first_slot_days(edition: Edition) -> dict[int, date]:
+    """Event id → the first day it has a public group slot, to open the picker on that day."""
+    days: dict[int, date] = {}
+    for slot in group_slots(edition):
+        days.setdefault(slot.event_id, slot.local_day)
+    return days
+
+
 def copy_edition(source: Edition, year: int, starts_on: date) -> Edition:
     """A new year's edition from ``source``: same theme days, events, departments and slots,
     every date shifted by the same number of days; no bookings are copied."""
