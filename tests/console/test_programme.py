@@ -56,15 +56,20 @@ def test_hostile_event_name_is_refused_and_nothing_changes(client, db, world, or
     assert world.event.name == "开放科普基地"
 
 
-def test_script_in_venue_notes_is_escaped(client, db, world, organizer):
+def test_script_in_venue_notes_is_refused_and_names_are_escaped(client, db, world, organizer):
     response = client.post("/console/venues/new", data={
         "name": "<b>实训楼</b>", "building": "精艺楼", "host_department_id": 0,
         "safe_occupancy": 80, "visitor_notes": "<script>alert(1)</script>", "is_active": "y"})
+    assert response.status_code == 200
+    assert "不能包含网页代码" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Venue).where(Venue.safe_occupancy == 80)) is None
+    response = client.post("/console/venues/new", data={
+        "name": "实训楼<1号>&2号", "building": "精艺楼", "host_department_id": 0,
+        "safe_occupancy": 80, "visitor_notes": "请在精艺楼一楼大厅集合", "is_active": "y"})
     assert response.status_code == 302
     venue = db.session.scalar(sa.select(Venue).where(Venue.safe_occupancy == 80))
-    assert venue.visitor_notes == "<script>alert(1)</script>"
     html = client.get("/console/venues").get_data(as_text=True)
-    assert "&lt;b&gt;实训楼&lt;/b&gt;" in html and "<b>实训楼</b>" not in html
+    assert "实训楼&lt;1号&gt;&amp;2号" in html and "<1号>" not in html
     assert audit_actions(db, "venue.create")[-1].object_id == venue.id
 
 
