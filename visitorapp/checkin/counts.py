@@ -32,7 +32,8 @@ def groups_on_site(venue_id: int, day: date) -> list[CheckIn]:
     out = aliased(CheckIn)
     return list(db.session.scalars(
         sa.select(CheckIn).where(
-            CheckIn.venue_id == venue_id, CheckIn.result == ADMITTED,
+            # Groups only (the roster lists schools); individuals count in on_site().
+            CheckIn.venue_id == venue_id, CheckIn.result == ADMITTED, CheckIn.booking_id.is_not(None),
             CheckIn.direction == Direction.IN.value,
             CheckIn.scanned_at >= start, CheckIn.scanned_at < end,
             ~sa.exists().where(out.booking_id == CheckIn.booking_id, out.result == ADMITTED,

@@ -56,6 +56,8 @@ class CheckIn(db.Model):
     client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     #: Null when the token matched no booking (unknown, forged).
     booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("booking.id"), index=True)
+    #: Set instead of booking_id for an individual ticket (个人报名, one person).
+    registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id"), index=True)
     #: The venue whose gate scanned.
     venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venue.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
@@ -81,6 +83,7 @@ class CheckIn(db.Model):
     local_result: Mapped[str] = mapped_column(sa.String(30), default="")
 
     booking: Mapped[Booking | None] = relationship()
+    registration = relationship("Registration")
     venue: Mapped[Venue | None] = relationship()
     user: Mapped[User | None] = relationship()
     device: Mapped[GateDevice | None] = relationship()
@@ -92,6 +95,12 @@ class CheckIn(db.Model):
                  sqlite_where=sa.text("result = 'ok' AND direction = 'in'"),
                  postgresql_where=sa.text("result = 'ok' AND direction = 'in'")),
         sa.Index("uq_checkin_admitted_out", "booking_id", unique=True,
+                 sqlite_where=sa.text("result = 'ok' AND direction = 'out'"),
+                 postgresql_where=sa.text("result = 'ok' AND direction = 'out'")),
+        sa.Index("uq_checkin_person_in", "registration_id", unique=True,
+                 sqlite_where=sa.text("result = 'ok' AND direction = 'in'"),
+                 postgresql_where=sa.text("result = 'ok' AND direction = 'in'")),
+        sa.Index("uq_checkin_person_out", "registration_id", unique=True,
                  sqlite_where=sa.text("result = 'ok' AND direction = 'out'"),
                  postgresql_where=sa.text("result = 'ok' AND direction = 'out'")),
     )

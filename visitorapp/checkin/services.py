@@ -25,6 +25,7 @@ from ..programme.models import Venue
 from ..tickets import tokens
 from ..tickets.services import booking_for_token
 from ..timeutil import format_datetime, format_time, local, utcnow
+from . import individual
 from .actors import Actor
 from .counts import on_site
 from .models import ADMITTED, CheckIn, Direction
@@ -86,6 +87,9 @@ def check_in(token: str, venue: Venue | None, direction: str, students: int | No
     try:
         booking = booking_for_token(token)
     except tokens.TokenError as exc:
+        person = individual.find_registration(token) if exc.code == "unknown" else None
+        if person is not None:
+            return individual.check_in_person(scan, person, venue, actor, when, _refuse)
         revoked = _revoked_booking(token) if exc.code == "revoked" else None
         return _refuse(scan, exc.code, exc.message, booking=revoked)
     scan.booking = booking
