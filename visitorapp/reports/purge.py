@@ -42,7 +42,8 @@ def purge_edition(edition: Edition) -> int:
             recipient="", body_text="（个人信息已清除）", body_html="")
         .execution_options(synchronize_session=False))
     log_action("privacy.purge", edition,
-               summary=f"清除{edition.year}年活动周{len(booking_ids)}条预约的个人信息", after={"bookings": len(booking_ids)})
+               summary=f"清除{edition.year}年活动周{len(booking_ids)}条预约的个人信息",
+               after={"bookings": len(booking_ids)})
     db.session.expire_all()
     return len(booking_ids)
 
