@@ -136,3 +136,19 @@ def test_exports_page_offers_the_four_downloads(client, organizer, week):
     page = client.get("/reports/exports").get_data(as_text=True)
     for label in ("预约明细 XLSX", "预约明细 CSV", "到场情况 XLSX", "到场情况 CSV"):
         assert label in page
+
+
+def test_the_xlsx_temp_file_is_gone_after_download_or_hang_up(client, organizer, week, tmp_path,
+                                                              monkeypatch):
+    import tempfile
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    url = f"/reports/exports/attendance.xlsx?edition={week['edition'].id}"
+    read = client.get(url)
+    assert list(scratch.iterdir())  # written to disk, not held in memory
+    assert read.get_data()[:2] == b"PK"
+    read.close()
+    hung_up = client.get(url)
+    hung_up.close()  # the client went away before the first byte
+    assert list(scratch.iterdir()) == []

@@ -99,6 +99,8 @@ def xlsx_response(filename: str, write) -> Response:
         raise
     response = Response(_file_chunks(path), mimetype=XLSX_MIMETYPE)
     response.headers["Content-Length"] = str(size)
+    # A client that hangs up before the first chunk never runs the generator's cleanup.
+    response.call_on_close(lambda: _remove_quietly(path))
     return _attachment(response, filename)
 
 
@@ -108,7 +110,14 @@ def _file_chunks(path: str) -> Iterator[bytes]:
             while chunk := f.read(CHUNK):
                 yield chunk
     finally:
+        _remove_quietly(path)
+
+
+def _remove_quietly(path: str) -> None:
+    try:
         os.remove(path)
+    except FileNotFoundError:
+        pass
 
 
 # --- CSV ---------------------------------------------------------------------------------------
