@@ -66,7 +66,8 @@ def fill(path: str, rows: int) -> int:
         start = datetime(2026, 5, 11, 1, 0, tzinfo=timezone.utc)
         db.session.execute(sa.insert(Slot), [
             {"event_id": event.id, "venue_id": venues[i % 10].id,
-             "starts_at": start + timedelta(hours=i // 10), "ends_at": start + timedelta(hours=i // 10, minutes=90),
+             "starts_at": start + timedelta(hours=i // 10),
+             "ends_at": start + timedelta(hours=i // 10, minutes=90),
              "capacity": 100000, "booked": 0} for i in range(n_slots)])
         slot_ids = list(db.session.scalars(sa.select(Slot.id).order_by(Slot.id)))
         now = datetime(2026, 4, 20, tzinfo=timezone.utc)
@@ -137,8 +138,9 @@ def bare(case: str, path: str, out: str) -> int:
         with open(out, "w", newline="", encoding="utf-8-sig") as f:
             writer = csv.writer(f)
             writer.writerow(header)
-            for n, row in enumerate(cursor, 1):
+            for row in cursor:
                 writer.writerow(row)
+                n += 1
     conn.close()
     return n
 
