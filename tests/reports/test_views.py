@@ -136,3 +136,14 @@ def test_entry_for_an_activity_the_department_does_not_run_is_not_found(client, 
     other = create_department("机械工程学院")
     login(create_user(Role.ORGANIZER))
     assert client.get(f"/reports/department/{other.id}/event/{week['open_day'].id}").status_code == 404
+
+
+def test_without_a_set_deadline_reports_are_due_two_days_after_the_week(week, db):
+    from visitorapp.reports import services
+    edition = week["edition"]
+    edition.report_deadline = None
+    assert services.deadline(edition) == edition.ends_on + timedelta(days=2)
+    edition.ends_on = local_today() - timedelta(days=2)
+    assert not services.deadline_passed(edition)
+    edition.ends_on = local_today() - timedelta(days=3)
+    assert services.deadline_passed(edition)

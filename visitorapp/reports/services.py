@@ -3,7 +3,7 @@
 Functions flush only; views and the CLI commit through ``visitorapp.database.atomic``.
 """
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -27,15 +27,24 @@ def may_report_for(user: User, department: Department) -> bool:
     return user.role == Role.REPORTER and user.department_id == department.id
 
 
+#: The plan's 附件1 is due two days after the week (16 May → 18 May) unless an organizer says otherwise.
+DEFAULT_DEADLINE_AFTER_WEEK = timedelta(days=2)
+
+
+def deadline(edition: Edition) -> date:
+    """The last day departments may submit (inclusive)."""
+    return edition.report_deadline or edition.ends_on + DEFAULT_DEADLINE_AFTER_WEEK
+
+
 def deadline_passed(edition: Edition, today: date | None = None) -> bool:
-    return edition.report_deadline is not None and (today or local_today()) > edition.report_deadline
+    return (today or local_today()) > deadline(edition)
 
 
 def check_open(edition: Edition, user: User) -> None:
     """Reporters write until the deadline (inclusive); organizers may still correct afterwards."""
     if deadline_passed(edition) and not user.has_role(Role.ORGANIZER):
         raise DomainError("deadline_passed",
-                          f"填报已于{edition.report_deadline.month}月{edition.report_deadline.day}日截止，"
+                          f"填报已于{deadline(edition).month}月{deadline(edition).day}日截止，"
                           "如需修改请联系宣传统战部。")
 
 

@@ -52,6 +52,7 @@ def department_home():
         return _department_page(edition, current_user.department)
     return render_template("reports/overview.html", edition=edition, editions=_editions(),
                            status=services.submission_status(edition),
+                           deadline=services.deadline(edition),
                            deadline_passed=services.deadline_passed(edition))
 
 
@@ -68,6 +69,7 @@ def _department_page(edition: Edition, department: Department):
                            department=department, report=report,
                            header=layout.header(services.column_titles()),
                            cell=layout.cell, submission=services.submission(edition, department),
+                           deadline=services.deadline(edition),
                            deadline_passed=services.deadline_passed(edition))
 
 
@@ -141,7 +143,7 @@ def settings():
     """The deadline of this edition and the column titles of the report."""
     edition = _edition()
     defaults = layout.default_titles()
-    deadline_form = DeadlineForm(prefix="deadline", report_deadline=edition.report_deadline)
+    deadline_form = DeadlineForm(prefix="deadline", report_deadline=services.deadline(edition))
     form = titles_form(services.column_titles(), defaults)
     back = url_for("reports.settings", edition=edition.year)
     if request.method == "POST":
