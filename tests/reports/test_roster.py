@@ -74,3 +74,11 @@ def test_roster_xlsx_and_csv(client, login, today_groups):
     assert data.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(lines) == 3 and lines[0][0] == "场馆"
+
+
+def test_a_forged_venue_filter_is_refused(client, login, today_groups):
+    login(create_user())
+    response = client.get("/reports/roster?venue=1%20OR%201=1")
+    assert response.status_code == 400 and "请求有误" in response.get_data(as_text=True)
+    page = client.get("/reports/roster?venue=None").get_data(as_text=True)
+    assert "荷塘区小学" in page and "石峰区中学" in page

@@ -80,16 +80,16 @@ def _roster_args():
     form = filter_form()
     if request.args and not form.validate():
         abort(400)
-    return form.day.data or local_today(), form.venue.data
+    return form.day.data or local_today(), form.venue.data, form
 
 
 @bp.get("/roster")
 @roles_required(Role.ORGANIZER)
 def roster_page():
     """应急名册: who is on site now, per venue, with leaders' full mobiles; printable."""
-    day, venue_id = _roster_args()
+    day, venue_id, form = _roster_args()
     venues = roster.roster(day, venue_id)
-    return render_template("reports/roster.html", venues=venues, day=day,
+    return render_template("reports/roster.html", venues=venues, day=day, form=form,
                            total=sum(v.on_site for v in venues),
                            query=request.query_string.decode())
 
@@ -99,7 +99,7 @@ def roster_page():
 def roster_file(fmt: str):
     if fmt not in ("xlsx", "csv"):
         abort(404)
-    day, venue_id = _roster_args()
+    day, venue_id, _form = _roster_args()
     venues = roster.roster(day, venue_id)
     filename = f"应急名册-{day:%Y%m%d}.{fmt}"
     if fmt == "csv":
