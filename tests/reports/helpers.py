@@ -1,0 +1,64 @@
+"""A past week with bookings and check-ins, built through the real services."""
+import itertools
+from datetime import datetime, time, timedelta
+
+from tests.factories import (
+    create_booking,
+    create_department,
+    create_edition,
+    create_event,
+    create_slot,
+    create_user,
+    create_venue,
+)
+from visitorapp.accounts.models import Role
+from visitorapp.checkin.models import CheckIn
+from visitorapp.extensions import db
+from visitorapp.programme.models import EventCategory
+from visitorapp.timeutil import TZ, local_today
+
+_nonce = itertools.count(1)
+
+
+def check_in(booking, students=None, teachers=None, *, direction="in", result="ok", at=None):
+    scan = CheckIn(booking_id=booking.id, venue_id=booking.slot.venue_id, direction=direction,
+                   students=booking.students if students is None else students,
+                   teachers=booking.teachers if teachers is None else teachers, result=result,
+                   client_id=f"test-{next(_nonce)}",
+                   scanned_at=at or booking.slot.starts_at + timedelta(minutes=5))
+    db.session.add(scan)
+    db.session.flush()
+    return scan
+
+
+def past_week(**kw):
+    """A week that ended last week: two colleges, a joint activity, arrivals and a no-show."""
+    starts_on = local_today() - timedelta(days=20)
+    edition = create_edition(starts_on=starts_on, **kw)
+    chem, pharma, office = (create_department("化学工程学院"), create_department("制药与生物工程学院"),
+                            create_department("宣传统战部", kind="office"))
+    lab = create_venue("全国化学会科普基地", host_department_id=chem.id)
+    pharm_lab = create_venue("精艺楼", host_department_id=pharma.id)
+    open_day = create_event(edition, "开放全国化学会科普基地以及精艺楼", seq=10)
+    open_day.set_departments([], [chem, pharma])
+    live = create_event(edition, "直播探校", seq=14, category=EventCategory.OTHER)
+    live.set_departments([office], [office])
+    day = starts_on + timedelta(days=3)
+    s1 = create_slot(open_day, lab, capacity=200, starts_at=datetime.combine(day, time(9), TZ))
+    s2 = create_slot(open_day, pharm_lab, capacity=200,
+                     starts_at=datetime.combine(day + timedelta(days=1), time(14), TZ))
+    b1 = create_booking(s1, school_name="株洲市第二中学", school_stage="senior", students=40, teachers=3)
+    b2 = create_booking(s1, school_name="天元区小学", school_stage="primary", students=30, teachers=3)
+    b3 = create_booking(s2, school_name="醴陵市职业中专", school_stage="secondary_vocational",
+                        students=50, teachers=3)
+    b4 = create_booking(s2, school_name="攸县第一中学", school_stage="senior", students=20, teachers=1)
+    check_in(b1)
+    check_in(b1, students=0, teachers=0, result="already_checked_in")
+    check_in(b2, students=25, teachers=2)   # five pupils stayed home
+    check_in(b3, students=30, teachers=1)   # first bus …
+    check_in(b3, students=20, teachers=2)   # … second bus
+    # b4 never came: a no-show
+    reporter = create_user(Role.REPORTER, department=chem)
+    return dict(edition=edition, chem=chem, pharma=pharma, office=office, lab=lab,
+                pharm_lab=pharm_lab, open_day=open_day, live=live, slots=(s1, s2),
+                bookings=(b1, b2, b3, b4), reporter=reporter)

@@ -1,0 +1,167 @@
+"""Spreadsheet output shared by every export: XLSX (XlsxWriter) and CSV for Excel, both streamed.
+
+Rows arrive as an iterator of plain tuples and leave as they come: XlsxWriter runs in
+constant_memory mode (each row is flushed to a temp file as soon as the next one starts) and the
+finished file is streamed from disk; CSV is produced row by row by a generator. 100 000 rows
+therefore never sit in memory at once.
+"""
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import quote
+
+import xlsxwriter
+from flask import Response, stream_with_context
+
+from ..validators import FORMULA_PREFIXES
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    #: "text", "number", "date" (a date) or "datetime" (a naive Shanghai wall-clock datetime)
+    kind: str = "text"
+    width: int = 12
+
+
+def safe_text(value) -> str:
+    """A string cell a spreadsheet will never run as a formula (OWASP CSV injection advice):
+    a leading =, +, -, @, tab or CR gets an apostrophe in front. Applied to every text cell,
+    since any of them (school, leader, notes …) may have been typed by someone outside."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+def write_xlsx(path: str, columns: list[Column], rows: Iterable[tuple], *, sheet: str = "Sheet1",
+               title: str | None = None) -> int:
+    """Write ``rows`` under a frozen header; returns the number of data rows."""
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True,
+                                          "tmpdir": os.path.dirname(path) or None})
+    ws = workbook.add_worksheet(sheet[:31])
+    header = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1,
+                                  "text_wrap": True, "valign": "vcenter"})
+    formats = {"date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+               "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+               "number": workbook.add_format({"num_format": "0"})}
+    for i, col in enumerate(columns):
+        ws.set_column(i, i, col.width)
+    row_no = 0
+    if title:
+        ws.write_string(0, 0, safe_text(title), workbook.add_format({"bold": True, "font_size": 14}))
+        row_no = 1
+    for i, col in enumerate(columns):
+        ws.write_string(row_no, i, col.title, header)
+    ws.freeze_panes(row_no + 1, 0)
+    first_data = row_no + 1
+    count = 0
+    for values in rows:
+        row_no += 1
+        count += 1
+        for i, (col, value) in enumerate(zip(columns, values, strict=True)):
+            write_cell(ws, row_no, i, col.kind, value, formats)
+    if count:
+        ws.autofilter(first_data - 1, 0, row_no, len(columns) - 1)
+    workbook.close()
+    return count
+
+
+def write_cell(ws, row: int, col: int, kind: str, value, formats: dict) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None)
+    elif kind == "number":
+        ws.write_number(row, col, value, formats["number"])
+    elif kind == "datetime" and isinstance(value, datetime):
+        ws.write_datetime(row, col, value, formats["datetime"])
+    elif kind == "date" and isinstance(value, date):
+        ws.write_datetime(row, col, datetime.combine(value, datetime.min.time()), formats["date"])
+    else:
+        ws.write_string(row, col, safe_text(value))
+
+
+def xlsx_response(filename: str, write) -> Response:
+    """Run ``write(path)`` into a temp file, then stream that file and delete it."""
+    fd, path = tempfile.mkstemp(prefix="visitorapp-export-", suffix=".xlsx")
+    os.close(fd)
+    try:
+        write(path)
+        size = os.path.getsize(path)
+    except BaseException:
+        os.remove(path)
+        raise
+    response = Response(_file_chunks(path), mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Length"] = str(size)
+    # A client that hangs up before the first chunk never runs the generator's cleanup.
+    response.call_on_close(lambda: _remove_quietly(path))
+    return _attachment(response, filename)
+
+
+def _file_chunks(path: str) -> Iterator[bytes]:
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(CHUNK):
+                yield chunk
+    finally:
+        _remove_quietly(path)
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+def csv_chunks(columns: list[Column], rows: Iterable[tuple], batch: int = 500) -> Iterator[bytes]:
+    """UTF-8 with a BOM (so Excel opens Chinese text correctly), CRLF line ends, row by row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow([c.title for c in columns])
+    pending = 0
+    for values in rows:
+        writer.writerow([csv_value(c.kind, v) for c, v in zip(columns, values, strict=True)])
+        pending += 1
+        if pending >= batch:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue().encode("utf-8")
+
+
+def csv_value(kind: str, value):
+    if value is None:
+        return ""
+    if kind == "number":
+        return value
+    if kind == "datetime" and isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if kind == "date" and isinstance(value, date):
+        return value.isoformat()
+    return safe_text(value)
+
+
+def csv_response(filename: str, columns: list[Column], rows: Iterable[tuple]) -> Response:
+    """Stream CSV while the query is still being read (the request context stays open)."""
+    response = Response(stream_with_context(csv_chunks(columns, rows)),
+                        mimetype="text/csv; charset=utf-8")
+    return _attachment(response, filename)
+
+
+def _attachment(response: Response, filename: str) -> Response:
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
+    response.headers["Cache-Control"] = "no-store"  # personal data: never in a shared cache
+    return response
