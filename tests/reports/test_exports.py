@@ -58,7 +58,7 @@ def test_attendance_xlsx_has_frozen_header_real_numbers_and_dates(client, organi
         assert row[8] == booking.teachers
     b1, b2, b3, b4 = week["bookings"]
     assert rows[b2.reference][10:13] == (25, 2, 27)
-    assert rows[b3.reference][10:13] == (50, 3, 53)  # two buses add up
+    assert rows[b3.reference][10:13] == (50, 3, 53)  # arrived as confirmed at the gate
     assert isinstance(rows[b1.reference][13], datetime)
     assert rows[b1.reference][13].strftime("%H:%M") == "09:05"  # Shanghai time
     assert rows[b4.reference][12] == 0 and rows[b4.reference][14] == "爽约"

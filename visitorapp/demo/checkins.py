@@ -1,6 +1,6 @@
 """Demo step: check-ins of the past (2026) edition, so reports and exports have real figures.
 
-Most confirmed bookings of finished slots arrived (a few pupils short, some groups in two buses,
+Most confirmed bookings of finished slots arrived (a few pupils short,
 most scanned out again); about one in nine never came. Decisions are seeded by the booking's id,
 so running the step again adds nothing and never turns a no-show into an arrival.
 """
@@ -42,13 +42,8 @@ def _scan_group(booking: Booking, rng: random.Random) -> None:
     slot = booking.slot
     students = booking.students - rng.randint(0, max(0, booking.students // 10))
     arrived_at = slot.starts_at - timedelta(minutes=rng.randint(0, 20))
-    scans = []
-    if students > 30 and rng.random() < 0.25:  # two buses
-        first = students // 2
-        scans.append(("in", first, booking.teachers, arrived_at))
-        scans.append(("in", students - first, 0, arrived_at + timedelta(minutes=12)))
-    else:
-        scans.append(("in", students, booking.teachers, arrived_at))
+    # One admitted entry per group (the gate confirms the arrived numbers), as the gate enforces.
+    scans = [("in", students, booking.teachers, arrived_at)]
     if rng.random() < 0.8:
         scans.append(("out", students, booking.teachers,
                       slot.ends_at + timedelta(minutes=rng.randint(0, 15))))

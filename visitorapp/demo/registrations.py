@@ -50,7 +50,8 @@ def _clinic_event(edition) -> Event:
     """The job fair's individual event: the plan's own if it is individual, else a demo one."""
     event = db.session.scalar(sa.select(Event).where(
         Event.edition_id == edition.id, Event.mode == ParticipationMode.INDIVIDUAL,
-        sa.or_(Event.name.contains("简历"), Event.name.contains("面试"))))
+        sa.or_(Event.name.contains("简历"), Event.name.contains("面试"),
+              Event.content.contains("简历门诊"))).order_by(Event.seq).limit(1))
     if event is not None:
         return event
     event = Event(edition=edition, seq=900, name=CLINIC, mode=ParticipationMode.INDIVIDUAL,
