@@ -1,8 +1,9 @@
 """/api/v1/openapi.json and the helpers every feature's API blueprint uses."""
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
+from flask_login import current_user
 
 from ..errors import DomainError
-from ..extensions import csrf
+from ..extensions import csrf, limiter
 from .spec import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -37,9 +38,26 @@ def api_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
     """
     blueprint = Blueprint(name, import_name, url_prefix=f"/api/v1{prefix}")
     csrf.exempt(blueprint)
+    limit_api(blueprint)
     return blueprint
+
+
+def api_limit() -> str:
+    return current_app.config["RATELIMIT_API"]
+
+
+def _signed_in_staff() -> bool:
+    # Gate phones of one venue often share one NAT address: a per-IP limit must not stop
+    # signed-in staff scanning a queue. Anonymous callers (schools, scripts) are limited.
+    return bool(current_user and current_user.is_authenticated)
+
+
+def limit_api(blueprint: Blueprint) -> Blueprint:
+    """RATELIMIT_API per client address on every route of an API blueprint (429 + Retry-After)."""
+    return limiter.limit(api_limit, exempt_when=_signed_in_staff)(blueprint)
 
 
 def init_app(app):
     csrf.exempt(bp)
+    limit_api(bp)
     app.register_blueprint(bp)

@@ -1,0 +1,32 @@
+"""/healthz as a load balancer sees it: 200 while the database answers, 503 when it does not."""
+import pytest
+
+from tests.conftest import base_config
+from visitorapp import create_app
+
+UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize("url", [UNREACHABLE_PG, "sqlite:////nonexistent-dir/x/db.sqlite3"])
+def test_healthz_503_when_database_unreachable(tmp_path, url):
+    app = create_app({**base_config(url, str(tmp_path)),
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}}
+                      if url.startswith("postgresql") else {}})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "error" and body["database"] == "unreachable"
+    assert "数据库" in body["message"]
+    assert response.headers["Retry-After"]
+
+
+def test_healthz_is_not_rate_limited(app_config):
+    app = create_app({**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_DEFAULT": "2 per minute"})
+    client = app.test_client()
+    assert [client.get("/healthz").status_code for _ in range(5)] == [200] * 5
