@@ -25,8 +25,3 @@ def test_healthz_503_when_database_unreachable(tmp_path, url):
     assert "数据库" in body["message"]
     assert response.headers["Retry-After"]
 
-
-def test_healthz_is_not_rate_limited(app_config):
-    app = create_app({**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_DEFAULT": "2 per minute"})
-    client = app.test_client()
-    assert [client.get("/healthz").status_code for _ in range(5)] == [200] * 5
