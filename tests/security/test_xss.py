@@ -12,7 +12,7 @@ PAYLOADS = [
     '<script>alert("x")</script>',
     '"><img src=x onerror=alert(1)>',
     "javascript:alert(1)//'",
-    "</textarea><svg/onload=alert(1)>",
+    "</title><svg/onload=alert(1)>",  # ≤ 30 chars: fits every name column
     "{{7*7}}{% raw %}",
 ]
 
