@@ -48,9 +48,13 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A short busy wait, then our own retry (visitorapp.database.retry_on_busy) or a 503.
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("connect_args", {}).setdefault(
-            "timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
+        # Copies: the defaults' dict is shared by every app of the process (a PostgreSQL app
+        # created later must not inherit SQLite's connect_args).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _instance_secret(app: Flask) -> str:

@@ -25,3 +25,10 @@ def test_healthz_503_when_database_unreachable(tmp_path, url):
     assert "数据库" in body["message"]
     assert response.headers["Retry-After"]
 
+
+
+def test_sqlite_settings_do_not_leak_into_a_later_postgresql_app(tmp_path):
+    """One process, two apps (as the benches and tests do): engine options are per app."""
+    create_app(base_config(f"sqlite:///{tmp_path}/a.sqlite3", str(tmp_path)))
+    app = create_app(base_config(UNREACHABLE_PG, str(tmp_path)))
+    assert "timeout" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args", {})
