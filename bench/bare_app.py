@@ -4,11 +4,14 @@ No forms, no rules, no audit, no templates: what the booking burst costs beyond 
 price of visitorapp's own work. Served by the same gunicorn config as the real app.
 """
 import os
+import sys
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, jsonify, request
 
-from visitorapp.config import normalise_database_url
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script or by gunicorn
+from visitorapp.config import normalise_database_url  # noqa: E402
 
 app = Flask(__name__)
 _engine = None

@@ -6,6 +6,7 @@ setup, on SQLite and on PostgreSQL (a throw-away database).
 
     python bench/booking_burst.py [--schools 200] [--concurrency 32] [--workers 4]
                                   [--db sqlite|postgresql|both] [--endpoint auto|api|form]
+                                  [--worker-class sync|gthread]
 
 ``--endpoint api`` posts JSON to /api/v1/bookings; ``form`` posts the HTML booking form (CSRF off
 for the bench server only); ``auto`` uses the API when the app has it.
@@ -111,6 +112,8 @@ def run_backend(kind: str, args, tmp: Path) -> list[str]:
         env = {"VISITORAPP_DATABASE_URL": url, "VISITORAPP_SECRET_KEY": "bench",
                "VISITORAPP_WTF_CSRF_ENABLED": "false", "VISITORAPP_RATELIMIT_ENABLED": "false",
                "VISITORAPP_MAIL_SUPPRESS_SEND": "true"}
+        env["GUNICORN_WORKER_CLASS"] = args.worker_class
+        env["GUNICORN_THREADS"] = str(args.threads if args.worker_class == "gthread" else 1)
         with gunicorn("wsgi:app", env, args.workers) as base:
             lat, statuses, secs = fire(base, reqs, args.concurrency)
         booked_ok = sum(1 for s in statuses if s in (201, 302))
@@ -121,7 +124,9 @@ def run_backend(kind: str, args, tmp: Path) -> list[str]:
         bare_reqs = [("POST", f"/take/{(i % SLOTS) + 1}",
                       urllib.parse.urlencode({"persons": STUDENTS + TEACHERS}).encode(),
                       "application/x-www-form-urlencoded") for i in range(args.schools)]
-        with gunicorn("bench.bare_app:app", {"VISITORAPP_DATABASE_URL": url}, args.workers) as base:
+        bare_env = {"VISITORAPP_DATABASE_URL": url, "GUNICORN_WORKER_CLASS": args.worker_class,
+                    "GUNICORN_THREADS": env["GUNICORN_THREADS"]}
+        with gunicorn("bench.bare_app:app", bare_env, args.workers) as base:
             bare_lat, bare_statuses, bare_secs = fire(base, bare_reqs, args.concurrency)
         bare_sold = bare_app.sold(url)
 
@@ -150,11 +155,13 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--endpoint", choices=("auto", "api", "form"), default="auto")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     args = parser.parse_args(argv)
     args.schools = min(args.schools, 5000)  # bounded: this is a bench, not a flood
     print(f"booking burst: {args.schools} schools x {STUDENTS + TEACHERS} persons, {SLOTS} slots x "
-          f"{CAPACITY} places, {args.concurrency} concurrent clients, gunicorn {args.workers} sync "
-          f"workers, 127.0.0.1\nmachine: {machine()}")
+          f"{CAPACITY} places, {args.concurrency} concurrent clients, gunicorn {args.workers} "
+          f"{args.worker_class} workers, 127.0.0.1\nmachine: {machine()}")
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
