@@ -13,8 +13,9 @@ from gunicorn.glogging import Logger
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 #: Sync workers: each request holds one worker, one DB connection, no threads. Measured here
-#: their p99 under a booking burst is 3-5x better than gthread (see docs/performance.md): a
-#: booking is a short CPU + DB transaction, not a slow I/O wait. nginx buffers slow clients.
+#: their p99 under a booking burst is clearly better than gthread's (1.7x on a loaded 2-CPU run,
+#: 3-5x earlier; docs/performance.md): a booking is a short CPU + DB transaction, not a slow I/O
+#: wait, and threads only queue more writers on the database lock. nginx buffers slow clients.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
