@@ -104,3 +104,12 @@ def test_two_instances_share_the_limit_through_redis(tmp_path):
     first = create_app(memory).test_client()
     assert [first.get("/api/v1/openapi.json").status_code for _ in range(2)] == [200, 200]
     assert _second_instance(memory) == 200
+
+
+def test_signed_in_staff_are_not_limited_on_the_api(client, db):
+    from tests.factories import create_user
+    from tests.security.conftest import sign_in
+    user = create_user()
+    db.session.commit()
+    sign_in(client, user)
+    assert [client.get("/api/v1/openapi.json").status_code for _ in range(5)] == [200] * 5

@@ -52,9 +52,18 @@ def _signed_in_staff() -> bool:
     return bool(current_user and current_user.is_authenticated)
 
 
+#: Callables that return True for a trusted API caller, exempt from RATELIMIT_API. A feature may
+#: append its own (e.g. check-in: the request carries a valid, unrevoked gate-device token).
+TRUSTED_CALLER_CHECKS = [_signed_in_staff]
+
+
+def _trusted_caller() -> bool:
+    return any(check() for check in TRUSTED_CALLER_CHECKS)
+
+
 def limit_api(blueprint: Blueprint) -> Blueprint:
     """RATELIMIT_API per client address on every route of an API blueprint (429 + Retry-After)."""
-    return limiter.limit(api_limit, exempt_when=_signed_in_staff)(blueprint)
+    return limiter.limit(api_limit, exempt_when=_trusted_caller)(blueprint)
 
 
 def init_app(app):
