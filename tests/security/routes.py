@@ -73,3 +73,27 @@ def url_args(world) -> dict:
 ENDPOINT_ARGS: dict = {
     # "tickets.ticket": lambda world: {"token": ticket_token_for(world.booking)},
 }
+
+
+def draft_entries(app) -> list[str]:
+    """ACCESS lines for endpoints not yet in the table, drafted from each view's roles_required.
+
+    A route without roles_required is drafted as PUBLIC with a TODO: a person decides whether it is
+    public, token-protected or should be guarded. ``python -m tests.security.routes`` prints them.
+    """
+    lines = []
+    for endpoint in sorted(set(app.view_functions) - ACCESS.keys()):
+        roles = getattr(app.view_functions[endpoint], "required_roles", None)
+        rules = ", ".join(sorted(r.rule for r in app.url_map.iter_rules() if r.endpoint == endpoint))
+        if roles is None:
+            lines.append(f'    "{endpoint}": PUBLIC,  # TODO PUBLIC or TOKEN? {rules}')
+        else:
+            args = ", ".join(f"Role.{Role(r).name}" for r in roles)
+            lines.append(f'    "{endpoint}": staff({args}),  # {rules}')
+    return lines
+
+
+if __name__ == "__main__":
+    from visitorapp import create_app
+    print("\n".join(draft_entries(create_app({"TESTING": True, "SECRET_KEY": "draft",
+                                              "SQLALCHEMY_DATABASE_URI": "sqlite://"}))) or "all classified")

@@ -13,7 +13,8 @@ def test_every_route_has_an_authorization_expectation(app):
     missing = sorted({r.endpoint for r in _rules(app)} - routes.ACCESS.keys())
     assert not missing, (
         "routes without an authorization expectation — classify them in "
-        f"tests/security/routes.py ACCESS (PUBLIC, TOKEN, SIGNED_IN or staff(...)): {missing}")
+        f"tests/security/routes.py ACCESS (PUBLIC, TOKEN, SIGNED_IN or staff(...)): {missing}\n"
+        "Draft (python -m tests.security.routes):\n" + "\n".join(routes.draft_entries(app)))
 
 
 def test_the_table_names_only_existing_routes(app):
