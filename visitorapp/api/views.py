@@ -1,12 +1,12 @@
 """/api/v1/openapi.json and the helpers every feature's API blueprint uses."""
-from flask import Blueprint, current_app, jsonify
-from flask_login import current_user
+from flask import Blueprint, jsonify
 
 from ..errors import DomainError
-from ..extensions import csrf, limiter
+from ..extensions import csrf
+from .limits import limit_api
 from .spec import openapi_document
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = limit_api(Blueprint("api", __name__, url_prefix="/api/v1"))
 
 
 @bp.get("/openapi.json")
@@ -42,31 +42,6 @@ def api_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
     return blueprint
 
 
-def api_limit() -> str:
-    return current_app.config["RATELIMIT_API"]
-
-
-def _signed_in_staff() -> bool:
-    # Gate phones of one venue often share one NAT address: a per-IP limit must not stop
-    # signed-in staff scanning a queue. Anonymous callers (schools, scripts) are limited.
-    return bool(current_user and current_user.is_authenticated)
-
-
-#: Callables that return True for a trusted API caller, exempt from RATELIMIT_API. A feature may
-#: append its own (e.g. check-in: the request carries a valid, unrevoked gate-device token).
-TRUSTED_CALLER_CHECKS = [_signed_in_staff]
-
-
-def _trusted_caller() -> bool:
-    return any(check() for check in TRUSTED_CALLER_CHECKS)
-
-
-def limit_api(blueprint: Blueprint) -> Blueprint:
-    """RATELIMIT_API per client address on every route of an API blueprint (429 + Retry-After)."""
-    return limiter.limit(api_limit, exempt_when=_trusted_caller)(blueprint)
-
-
 def init_app(app):
     csrf.exempt(bp)
-    limit_api(bp)
     app.register_blueprint(bp)
