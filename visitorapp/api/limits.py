@@ -26,4 +26,5 @@ def _trusted_caller() -> bool:
 
 def limit_api(blueprint: Blueprint) -> Blueprint:
     """RATELIMIT_API on every route of an API blueprint (429 + Retry-After + Chinese message)."""
-    return limiter.limit(api_limit, exempt_when=_trusted_caller)(blueprint)
+    limiter.limit(api_limit, exempt_when=_trusted_caller)(blueprint)  # returns None for blueprints
+    return blueprint
