@@ -55,6 +55,15 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         connect_args.setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
         options["connect_args"] = connect_args
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # An unreachable server must fail fast (→ 503) well inside gunicorn's timeout, and a
+        # connection left over from before a database restart is replaced, not handed out.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_pre_ping", True)
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", 5)
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _instance_secret(app: Flask) -> str:

@@ -32,3 +32,10 @@ def test_sqlite_settings_do_not_leak_into_a_later_postgresql_app(tmp_path):
     create_app(base_config(f"sqlite:///{tmp_path}/a.sqlite3", str(tmp_path)))
     app = create_app(base_config(UNREACHABLE_PG, str(tmp_path)))
     assert "timeout" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args", {})
+
+
+def test_postgresql_engine_fails_fast_and_checks_pooled_connections(tmp_path):
+    app = create_app(base_config(UNREACHABLE_PG, str(tmp_path)))
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is True
+    assert 0 < options["connect_args"]["connect_timeout"] < 30  # below gunicorn's timeout
