@@ -3,10 +3,11 @@ from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
-from flask import url_for
+from flask import g, url_for
 from werkzeug.routing import IntegerConverter
 
-from tests.factories import create_booking, create_slot, create_user
+from tests.factories import create_booking, create_department, create_slot, create_user
+from visitorapp.accounts.models import Role
 from visitorapp.extensions import db as _db
 
 from . import routes
@@ -34,8 +35,11 @@ def build_url(app, rule, world, **override) -> str:
     values.update(override)
     args = {}
     for name in rule.arguments:
+        converter = rule._converters[name]
         if name in values:
             args[name] = values[name]
+        elif getattr(converter, "items", None):  # <any(a, b):name>
+            args[name] = sorted(converter.items)[0]
         else:
             args[name] = 1 if isinstance(rule._converters[name], IntegerConverter) else "x"
     with app.test_request_context():
@@ -63,6 +67,13 @@ def row_counts() -> dict[str, int]:
             for t in _db.metadata.sorted_tables}
 
 
+def forget_request_user() -> None:
+    """The app fixture keeps one app context open, which every test-client request reuses, so
+    Flask-Login's cached ``g._login_user`` would leak from one request to the next (e.g. stay
+    anonymous after a logout). Call before each request of a loop that changes who is signed in."""
+    g.pop("_login_user", None)
+
+
 def sign_in(client, user) -> None:
     """Put the user in the session directly (fast; the login form has its own tests)."""
     with client.session_transaction() as session:
@@ -72,6 +83,8 @@ def sign_in(client, user) -> None:
 
 @pytest.fixture
 def users(db):
-    made = {role: create_user(role=role) for role in routes.ROLES}
+    # A reporter reports for a department (the first one, so department id 1 in URLs is theirs).
+    made = {role: create_user(role=role, department=create_department() if role == Role.REPORTER
+                              else None) for role in routes.ROLES}
     db.session.commit()
     return made

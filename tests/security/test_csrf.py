@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from .conftest import build_url, row_counts, sign_in, write_rules
+from .conftest import build_url, forget_request_user, row_counts, sign_in, write_rules
 
 
 @pytest.fixture
@@ -35,6 +35,7 @@ def test_every_form_post_without_a_valid_token_is_refused(app, db, world, users,
             data = {**valid_booking_form(world.slot.id), "reason": "x"}
             if token:
                 data["csrf_token"] = token
+            forget_request_user()
             response = client.open(build_url(app, rule, world), method=method, data=data)
             text = response.get_data(as_text=True)
             if response.status_code != 400 or "页面已过期" not in text:
