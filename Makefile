@@ -16,6 +16,7 @@ help:
 	@echo "make test       every test on SQLite, then again on PostgreSQL when reachable"
 	@echo "make bench      benchmarks (prints figures beside a bare baseline)"
 	@echo "make lint       ruff"
+	@echo "make run-https  HTTPS on the LAN (self-signed) to try the gate camera from a phone"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +34,23 @@ demo: db
 
 run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
+
+# The gate's camera needs HTTPS: serve on every interface with a self-signed certificate for this
+# machine's LAN address (kept in instance/), and print the URL to open on a phone.
+HTTPS_PORT ?= 8443
+LAN_IP = $(shell $(PYTHON) -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.connect(('10.255.255.255', 1)); print(s.getsockname()[0])" 2>/dev/null || echo 127.0.0.1)
+run-https: demo
+	@ip=$(LAN_IP); cert=instance/dev-cert-$$ip.pem; key=instance/dev-key-$$ip.pem; \
+	if [ ! -f $$cert ]; then \
+	  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=visitorapp $$ip" \
+	    -addext "subjectAltName=IP:$$ip,IP:127.0.0.1,DNS:localhost" \
+	    -keyout $$key -out $$cert 2>/dev/null && chmod 600 $$key; \
+	fi; \
+	echo ""; echo "  在手机上打开 Open on a phone on the same Wi-Fi:  https://$$ip:$(HTTPS_PORT)/"; \
+	echo "  (self-signed certificate: accept the warning once; Ctrl-C to stop)"; echo ""; \
+	GUNICORN_BIND=0.0.0.0:$(HTTPS_PORT) GUNICORN_WORKERS=2 VISITORAPP_SESSION_COOKIE_SECURE=true \
+	VISITORAPP_PREFERRED_URL_SCHEME=https VISITORAPP_PUBLIC_BASE_URL=https://$$ip:$(HTTPS_PORT) \
+	  $(BIN)/gunicorn -c gunicorn.conf.py --certfile $$cert --keyfile $$key wsgi:app
 
 # Debian's Chromium for the real-browser tests (never `playwright install`). Needs root + apt;
 # elsewhere the browser tests skip and say why.

@@ -46,6 +46,13 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # An unreachable server must fail fast (→ 503) well inside gunicorn's timeout, and a
+        # connection left over from before a database restart is replaced, not handed out.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_pre_ping", True)
+        options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A short busy wait, then our own retry (visitorapp.database.retry_on_busy) or a 503.
         # Copy: the defaults' dicts are shared by every app in the process (tests, benches).

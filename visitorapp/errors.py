@@ -3,10 +3,17 @@
 Services raise DomainError with a stable ``code`` (for the API and tests) and a ``message`` a view
 can show as it is; views never compose business messages themselves.
 """
+import logging
+import math
+import time
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 
-from .database import DatabaseBusy
+from .database import DatabaseBusy, is_transient
+
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -80,10 +87,22 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(e):
-        retry = getattr(e, "retry_after", None)
-        headers = {"Retry-After": str(retry)} if retry else {}
-        return _page(429, "操作过于频繁", "操作过于频繁，请稍后再试。", code="rate_limited",
-                     headers=headers)
+        # Flask-Limiter's RateLimitExceeded carries no retry_after; the window's reset time is on
+        # limiter.current_limit. Set Retry-After here so it is there even with headers disabled.
+        retry = _retry_after_seconds()
+        return _page(429, "操作过于频繁", f"操作过于频繁，请{retry}秒后再试。", code="rate_limited",
+                     headers={"Retry-After": str(retry)})
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(e):
+        # A read outside ``atomic`` (a page, the login loader) that finds the database locked or
+        # unreachable: a clear 503 instead of a stack trace. Other errors stay 500s.
+        if not is_transient(e):
+            raise e
+        from .extensions import db
+        db.session.rollback()
+        log.warning("database unavailable: %s", type(e.orig).__name__ if e.orig else "?")
+        return busy(DatabaseBusy())
 
     @app.errorhandler(DatabaseBusy)
     def busy(e):
@@ -98,3 +117,11 @@ def register_error_handlers(app: Flask) -> None:
     def server_error(e):
         return _page(500, "系统错误", "系统出现错误，已记录。请稍后重试；如急需，请联系活动周工作组。",
                      code="server_error")
+
+
+def _retry_after_seconds() -> int:
+    from .extensions import limiter
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))

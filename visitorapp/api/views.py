@@ -5,9 +5,10 @@ from flask import Blueprint, jsonify
 
 from ..errors import DomainError
 from ..extensions import csrf
+from .limits import limit_api
 from .spec import openapi_document
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = limit_api(Blueprint("api", __name__, url_prefix="/api/v1"))
 
 
 @bp.get("/openapi.json")
@@ -39,6 +40,7 @@ def api_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
     """
     blueprint = Blueprint(name, import_name, url_prefix=f"/api/v1{prefix}")
     csrf.exempt(blueprint)
+    limit_api(blueprint)
     return blueprint
 
 

@@ -1,0 +1,117 @@
+"""Shared plumbing for the benchmarks: scratch databases, a gunicorn on 127.0.0.1, timings.
+
+Load only ever goes to 127.0.0.1, bounded in count and time. Every bench prints its figures beside
+a bare baseline measured in the same run on the same machine.
+"""
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_BASE = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor())
+    mem = next((int(line.split()[1]) // 1024 for line in open("/proc/meminfo")
+                if line.startswith("MemTotal")), 0)
+    import flask
+    import sqlalchemy
+    try:
+        import psycopg
+        pg = psycopg.__version__
+    except ImportError:
+        pg = "-"
+    import sqlite3
+    return (f"{os.cpu_count()} CPU ({cpu}), {mem} MiB RAM, Python {platform.python_version()}, "
+            f"Flask {flask.__version__}, SQLAlchemy {sqlalchemy.__version__}, psycopg {pg}, "
+            f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}")
+
+
+def pg_available() -> str | None:
+    try:
+        engine = sa.create_engine(PG_BASE, connect_args={"connect_timeout": 2})
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001
+        return f"PostgreSQL not reachable at {PG_BASE}: {type(exc).__name__}"
+    return None
+
+
+@contextmanager
+def scratch_database(kind: str, tmp: Path):
+    """A throw-away database: a SQLite file in tmp, or a new PostgreSQL database (dropped after)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp / f'bench-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        return
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.engine.make_url(PG_BASE).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict, workers: int, cwd: Path = ROOT):
+    """gunicorn -c gunicorn.conf.py on 127.0.0.1:<free port> with ``workers`` sync workers."""
+    port = free_port()
+    full_env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "GUNICORN_WORKERS": str(workers), "GUNICORN_ACCESSLOG": "/dev/null",
+                "GUNICORN_LOGLEVEL": "warning", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), app_spec],
+                            cwd=cwd, env=full_env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def summary(latencies: list[float]) -> str:
+    return (f"p50 {percentile(latencies, 50) * 1000:.1f} ms, p99 {percentile(latencies, 99) * 1000:.1f} ms, "
+            f"mean {statistics.fmean(latencies) * 1000:.1f} ms")

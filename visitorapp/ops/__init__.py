@@ -1,0 +1,1 @@
+"""Operations: the health check load balancers poll, and the online database backup."""
