@@ -31,7 +31,7 @@ def test_public_booking_form_is_limited_with_chinese_message(client, db):
     slot = create_slot()
     db.session.commit()
     statuses = [client.post(f"/book/{slot.id}", data={}).status_code for _ in range(2)]
-    assert statuses == [200, 200]  # re-rendered form with field errors
+    assert statuses == [422, 422]  # re-rendered form with field errors
     response = client.post(f"/book/{slot.id}", data={})
     _assert_limited(response)
     assert "操作过于频繁" in response.get_data(as_text=True)
