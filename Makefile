@@ -7,6 +7,8 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# Two workers: the suite is mostly waiting on SQLite, PostgreSQL and Chromium; 2 cores here.
+PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
 .PHONY: install run db demo test test-sqlite test-pg browser-deps lint bench run-https clean help
@@ -64,12 +66,12 @@ test: install browser-deps
 	$(MAKE) --no-print-directory test-pg
 
 test-sqlite: install
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (a throw-away database is created beside $(PG_TEST_URL)).
 test-pg: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  VISITORAPP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not sqlite_only" $(PYTEST_ARGS); \
+	  VISITORAPP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not sqlite_only" $(PYTEST_ARGS); \
 	else echo "SKIPPED: PostgreSQL suite — no server answers at $(PG_TEST_URL)"; fi
 
 lint: install
