@@ -89,3 +89,11 @@ def test_arrivals_and_on_site_from_check_ins(db, world):
     db.session.commit()
     figures = live.day_figures(world.edition, world.slot.local_day)
     assert (figures.arrived, figures.on_site) == (40, 29)
+
+
+def test_dashboard_opens_on_the_busiest_day_before_the_week(client, db, world, organizer):
+    """Before the week (and with nothing today) the organizer lands on the day schools booked."""
+    html = client.get("/console/").get_data(as_text=True)
+    day = world.slot.local_day
+    assert f'aria-current="page" class="current">{day.month}月{day.day}日' in html
+

@@ -19,15 +19,19 @@ REFRESH_SECONDS = 10
 
 
 def _dashboard_day(edition) -> date:
-    """``?day=`` if it is a day of the week, else today during the week, else its first day."""
+    """``?day=`` if it is a day of the week, else today during the week, else the day most
+    people booked (before the week that is the day organizers watch), else its first day."""
+    days = edition.days()
     try:
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         day = None
-    days = edition.days()
     if day in days:
         return day
-    return local_today() if local_today() in days else days[0]
+    if local_today() in days:
+        return local_today()
+    busiest_day, booked = max(live.week_overview(edition), key=lambda row: row[1])
+    return busiest_day if booked else days[0]
 
 
 @bp.get("/")

@@ -133,3 +133,4 @@ def bookable_group_slots(now: datetime) -> list[Slot]:
         Slot.is_open.is_(True), Slot.starts_at > now,
         sa.or_(Edition.booking_opens_at.is_(None), Edition.booking_opens_at <= now),
         sa.or_(Edition.booking_closes_at.is_(None), Edition.booking_closes_at >= now))))
+
