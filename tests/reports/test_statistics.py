@@ -145,3 +145,12 @@ def test_without_an_edition_only_finished_weeks_are_purged(week, db, runner):
     db.session.refresh(kept)
     assert not kept.anonymized
     assert all(b.anonymized for b in week["bookings"])
+
+
+def test_a_gate_rehearsal_is_not_an_activity_of_the_report(week, db):
+    from tests.factories import create_event, create_slot
+    rehearsal = create_event(week["edition"], "入口核验演练", is_published=False)
+    create_slot(rehearsal, week["lab"], capacity=30, is_rehearsal=True)
+    db.session.commit()
+    names = [r.name for r in statistics.college_report(week["edition"]).rows]
+    assert "入口核验演练" not in names and "直播探校" in names

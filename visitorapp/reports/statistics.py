@@ -87,8 +87,13 @@ class _EditionData:
 
     def __init__(self, edition: Edition):
         self.edition = edition
+        # A gate rehearsal (演练) is an event with rehearsal slots only: it is not an activity.
+        rehearsal_only = sa.and_(
+            sa.exists().where(Slot.event_id == Event.id),
+            ~sa.exists().where(Slot.event_id == Event.id, Slot.is_rehearsal.is_(False)))
         self.events = list(db.session.scalars(
-            sa.select(Event).where(Event.edition_id == edition.id).order_by(Event.seq, Event.id)))
+            sa.select(Event).where(Event.edition_id == edition.id, ~rehearsal_only)
+            .order_by(Event.seq, Event.id)))
         self.slots: dict[int, list[tuple[int, int | None, date]]] = defaultdict(list)
         for slot_id, event_id, host_id, starts_at in db.session.execute(
                 sa.select(Slot.id, Slot.event_id, Venue.host_department_id, Slot.starts_at)
