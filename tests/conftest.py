@@ -2,13 +2,20 @@
 
 Set VISITORAPP_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test to run the suite on
 PostgreSQL: a throw-away database is created next to ``test`` for this run and dropped after it.
+
+Set VISITORAPP_TEST_NOW=2027-05-13T23:55+08:00 (any ISO moment) to run the whole suite as if the
+machine's clock started at that moment (it keeps ticking): `make test-clock` does this at the
+moments that have broken the suite before. A test about a particular moment pins it itself with
+time-machine's ``time_machine`` fixture (``time_machine.move_to(...)``), never "now + 10 minutes".
 """
 import os
 import shutil
 import uuid
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from visitorapp import create_app
 from visitorapp.extensions import db as _db
@@ -17,8 +24,19 @@ PG_URL = os.environ.get("VISITORAPP_TEST_DATABASE_URL", "")
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+TEST_NOW = os.environ.get("VISITORAPP_TEST_NOW", "")
+
+
+def pytest_configure(config):
+    if TEST_NOW:
+        # Runs in every xdist worker too: the whole process lives at the chosen moment.
+        time_machine.travel(datetime.fromisoformat(TEST_NOW), tick=True).start()
+
+
 def pytest_report_header(config):
-    return f"visitorapp database: {'PostgreSQL (' + PG_URL + ')' if PG_URL else 'SQLite (file per test)'}"
+    clock = f"; clock starts at {TEST_NOW}" if TEST_NOW else ""
+    return (f"visitorapp database: {'PostgreSQL (' + PG_URL + ')' if PG_URL else 'SQLite (file per test)'}"
+            f"{clock}")
 
 
 def base_config(database_url: str, instance_path: str) -> dict:
