@@ -5,6 +5,7 @@ import os
 import secrets
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .extensions import csrf, db, limiter, mail, migrate
@@ -22,11 +23,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True,
                 template_folder="../templates", static_folder="../static")
     load_config(app, test_config)
+    trust_proxies(app)
+    from . import web
+    app.url_map.converters["int"] = web.RecordIdConverter  # before any route is added
     register_extensions(app)
     register_features(app)
     from .errors import register_error_handlers
     register_error_handlers(app)
-    from . import web
     web.init_app(app)
     return app
 
@@ -44,6 +47,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"])
+    config_module.derive_security_settings(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
@@ -60,6 +64,21 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
                                    **options.get("connect_args", {})}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies (nginx, a load balancer), read the client's
+    address and scheme from the X-Forwarded-For / X-Forwarded-Proto entries those proxies added,
+    so rate limits, logs and the audit see the real client. Only that many entries, counted from
+    the right, are believed: whatever a client sends itself stays to their left and is ignored.
+    Nothing else (Host, port, prefix) is taken from headers. 0 (default): no proxy, no headers.
+    """
+    count = app.config["TRUSTED_PROXIES"]
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError(f"TRUSTED_PROXIES must be a whole number ≥ 0 (proxies in front), not {count!r}")
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0,
+                                x_prefix=0)
 
 
 def _instance_secret(app: Flask) -> str:

@@ -5,6 +5,7 @@ Order of precedence (later wins): these defaults → ``instance/config.py`` →
 """
 import json
 import os
+from datetime import timedelta
 
 #: Asia/Shanghai is the only timezone people see; the database stores UTC.
 LOCAL_TZ = "Asia/Shanghai"
@@ -23,10 +24,20 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a teacher may fill the form slowly on a phone
     #: Use WTForms' own zh translations (Flask-WTF's i18n needs Flask-Babel, which we do not use).
     WTF_I18N_ENABLED = False
+    #: Reverse proxies in front of the app (nginx = 1) whose X-Forwarded-For/-Proto are believed
+    #: (Werkzeug's ProxyFix). 0: none — the socket peer is the client. Never more than there are:
+    #: each extra one lets a client choose its own address.
+    TRUSTED_PROXIES = 0
+    #: Served over HTTPS: every cookie gets ``Secure`` and HTTPS responses carry HSTS. None: true
+    #: when PREFERRED_URL_SCHEME is "https" or PUBLIC_BASE_URL starts with https://.
+    HTTPS = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # True behind HTTPS (see docs/deployment.md)
     REMEMBER_COOKIE_HTTPONLY = True
+    #: "保持登录" lasts 14 days at most; the server refuses an older sign-in even if a copied
+    #: cookie is replayed (the session id carries when the sign-in began).
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PREFERRED_URL_SCHEME = "http"
     #: Base URL used in emails and QR links when there is no request (CLI, outbox worker).
@@ -38,7 +49,11 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_PUBLIC_FORM = "20 per minute;200 per hour"
     RATELIMIT_API = "60 per minute"
+    #: Sign-in attempts per client address (the real client behind TRUSTED_PROXIES).
     RATELIMIT_LOGIN = "10 per minute"
+    #: Failed sign-ins per account name: guessing one account's password slows that account
+    #: (its holder waits out the window), never the others.
+    RATELIMIT_LOGIN_ACCOUNT = "5 per 15 minutes"
 
     # Flask-Mail. Without a server, messages wait in the outbox (viewable by organizers).
     MAIL_SERVER = "localhost"
@@ -76,6 +91,26 @@ def load_environment(config) -> None:
     url = os.environ.get("VISITORAPP_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if url:
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+
+
+#: The longest a sign-in may last ("保持登录" included), whatever the configuration says.
+MAX_SIGN_IN = timedelta(days=14)
+
+
+def derive_security_settings(config) -> None:
+    """Settings that follow from others: Secure cookies under HTTPS, the sign-in lifetime cap."""
+    https = config.get("HTTPS")
+    if https is None:
+        https = (config.get("PREFERRED_URL_SCHEME") == "https"
+                 or str(config.get("PUBLIC_BASE_URL") or "").startswith("https://"))
+    config["HTTPS"] = bool(https)
+    if config["HTTPS"]:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    duration = config.get("REMEMBER_COOKIE_DURATION") or MAX_SIGN_IN
+    if not isinstance(duration, timedelta):  # seconds, e.g. from the environment
+        duration = timedelta(seconds=int(duration))
+    config["REMEMBER_COOKIE_DURATION"] = min(duration, MAX_SIGN_IN)
 
 
 def normalise_database_url(url: str) -> str:

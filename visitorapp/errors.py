@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
 from .database import DatabaseBusy, is_transient
+from .ratelimits import ACCOUNT_THROTTLED
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,12 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     status = 404
+
+
+class InvalidInput(DomainError):
+    """A request parameter no page can use (a date no activity week can have): 400 and why."""
+
+    status = 400
 
 
 def wants_json() -> bool:
@@ -69,6 +76,12 @@ def register_error_handlers(app: Flask) -> None:
         return _page(400, "页面已过期", "页面已过期或来源不明（安全校验未通过），请刷新页面后重新提交。",
                      code="csrf")
 
+    @app.errorhandler(401)
+    def unauthorized(e):
+        # Staff pages redirect to the sign-in page (accounts.unauthorized); this is the API's answer.
+        return _page(401, "请先登录", "请先登录，或提供有效的设备令牌。", code="unauthorized",
+                     headers={"WWW-Authenticate": "Bearer"})
+
     @app.errorhandler(403)
     def forbidden(e):
         return _page(403, "无权访问", "您的账号无权访问此页面。", code="forbidden")
@@ -79,7 +92,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(405)
     def method_not_allowed(e):
-        return _page(405, "请求方式不支持", "不支持此请求方式。", code="method_not_allowed")
+        # RFC 9110: a 405 lists the methods the resource does support.
+        allow = dict(e.get_headers()).get("Allow", "")
+        return _page(405, "请求方式不支持", "不支持此请求方式。", code="method_not_allowed",
+                     headers={"Allow": allow} if allow else {})
 
     @app.errorhandler(413)
     def too_large(e):
@@ -90,6 +106,12 @@ def register_error_handlers(app: Flask) -> None:
         # Flask-Limiter's RateLimitExceeded carries no retry_after; the window's reset time is on
         # limiter.current_limit. Set Retry-After here so it is there even with headers disabled.
         retry = _retry_after_seconds()
+        if getattr(getattr(e, "limit", None), "error_message", None) == ACCOUNT_THROTTLED:
+            minutes = math.ceil(retry / 60)
+            return _page(429, "登录失败次数过多",
+                         f"该账号连续登录失败次数过多，为保护账号已暂停登录，请{minutes}分钟后再试。"
+                         "如忘记密码，请联系系统管理员重置。", code="account_throttled",
+                         headers={"Retry-After": str(retry)})
         return _page(429, "操作过于频繁", f"操作过于频繁，请{retry}秒后再试。", code="rate_limited",
                      headers={"Retry-After": str(retry)})
 
@@ -112,6 +134,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def domain_not_found(e):
         return _page(404, "未找到", e.message, code=e.code)
+
+    @app.errorhandler(InvalidInput)
+    def invalid_input(e):
+        return _page(400, "请求有误", e.message, code=e.code)
 
     @app.errorhandler(500)
     def server_error(e):

@@ -1,6 +1,4 @@
 """Extension objects, created bare and bound to the app in create_app (no app import here)."""
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -8,6 +6,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .ratelimits import limiter  # noqa: F401 - defined beside its one key function
 
 # Stable constraint names so Alembic can alter them on every backend.
 NAMING = {
@@ -28,4 +28,3 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 mail = Mail()
-limiter = Limiter(key_func=get_remote_address)

@@ -1,5 +1,8 @@
 """Base form for every feature: WTForms' built-in messages in Chinese, plus a button-only form."""
 from flask_wtf import FlaskForm
+from wtforms.validators import NumberRange
+
+from .validators import MAX_ID
 
 
 class ChineseForm(FlaskForm):
@@ -11,3 +14,9 @@ class ChineseForm(FlaskForm):
 
 class ActionForm(ChineseForm):
     """An empty form that only carries the CSRF token, for button-only POSTs."""
+
+
+def existing_id(message: str) -> NumberRange:
+    """For a field holding a row's id (the slot to move to …): a number no row can have fails
+    validation with ``message``, like an unknown one, instead of reaching SQL."""
+    return NumberRange(min=1, max=MAX_ID, message=message)

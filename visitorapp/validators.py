@@ -1,6 +1,7 @@
 """One place for the input rules every form and the API share (mobile, names, free text)."""
 import re
 import unicodedata
+from datetime import date
 
 #: Mainland China mobile number.
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -9,10 +10,33 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 NAME_RE = re.compile(r"^[\w\u3400-\u9fff\u00b7\u30fb（）()、·.\- —&＆]+$")
 #: A leading character that spreadsheets read as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: The days any page, export or API accepts: every activity week lies between them, and their
+#: bounds in UTC (Shanghai midnight) never overflow a datetime, as 0001-01-01 or 9999-12-31 would.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
+#: The largest id a row can have on every backend (PostgreSQL's INTEGER; SQLite would take up to
+#: 2^63-1): a larger number in a URL, a query string or a form is "not found", never sent to SQL.
+MAX_ID = 2**31 - 1
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Markup such as <script>, <img …>, </b> or <!--: never needed in a school's notes, and refused so
 #: it can reach no page, e-mail or export even if an escape were forgotten somewhere.
 MARKUP_RE = re.compile(r"<\s*[a-zA-Z/!?]")
+
+
+def record_id(value) -> int:
+    """An id from a URL, query string or form: a whole number 1..MAX_ID, else ValueError.
+
+    Pass as ``type=`` to ``request.args.get`` or as a WTForms ``coerce``.
+    """
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(f"id out of range: {number}")
+    return number
+
+
+def day_error(value: date) -> str | None:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        return f"日期超出范围：请选择 {FIRST_DAY:%Y-%m-%d} 至 {LAST_DAY:%Y-%m-%d} 之间的日期。"
+    return None
 
 
 def normalise_text(value: str | None) -> str:

@@ -95,7 +95,7 @@ class TestWithCSRF:
         user = create_user(role=Role.ORGANIZER)
         db.session.commit()
         with client.session_transaction() as session:  # sign in without a form post
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         response = client.post(f"/staff/mail/{message.id}/resend")
         assert response.status_code == 400 and "页面已过期" in response.get_data(as_text=True)

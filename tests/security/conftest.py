@@ -77,7 +77,7 @@ def forget_request_user() -> None:
 def sign_in(client, user) -> None:
     """Put the user in the session directly (fast; the login form has its own tests)."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
 
 

@@ -66,6 +66,7 @@ ACCESS = {
     # accounts and audit (admins only)
     "accounts.login": PUBLIC,
     "accounts.logout": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
     "accounts.users": staff(),
     "accounts.user_edit": staff(),
     "accounts.user_password": staff(),

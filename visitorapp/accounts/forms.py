@@ -1,5 +1,5 @@
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from ..forms import ChineseForm
 from .models import Role
@@ -35,3 +35,14 @@ class UserEditForm(ChineseForm):
 class PasswordResetForm(ChineseForm):
     password = PasswordField("新密码", validators=[DataRequired("请输入密码。"),
                                                 Length(min=8, max=200, message="密码至少8位。")])
+
+
+class PasswordChangeForm(ChineseForm):
+    """修改密码 (one's own): the current password, then the new one twice."""
+
+    current_password = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。"),
+                                                         Length(max=200)])
+    password = PasswordField("新密码", validators=[DataRequired("请输入新密码。"),
+                                                Length(min=8, max=200, message="密码至少8位。")])
+    confirm = PasswordField("再次输入新密码", validators=[
+        DataRequired("请再次输入新密码。"), EqualTo("password", message="两次输入的新密码不一致。")])

@@ -1,20 +1,64 @@
 """Account operations shared by the admin pages and ``flask users``."""
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 
 from ..audit.models import log_action
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Department, Venue
-from ..timeutil import utcnow
+from ..validators import MAX_ID
 from .models import Role, User
 
 
-def authenticate(username: str, password: str) -> User | None:
+def authenticate(username: str, password: str, now: datetime) -> User | None:
+    """The active account with this name and password, its sign-in starting ``now``; else None.
+
+    An unknown name costs the same password-hash check as a known one.
+    """
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
-    if user is None or not user.check_password(password) or not user.active:
+    if user is None:
+        User.check_decoy_password(password)
         return None
-    user.last_login_at = utcnow()
+    if not user.check_password(password) or not user.active:
+        return None
+    user.last_login_at = now
+    user.start_session(now)
     return user
+
+
+def user_for_session(session_id: str, now: datetime, max_age: timedelta) -> User | None:
+    """The user a session or remember cookie names (``User.get_id``), if it is still valid:
+    same session version (no sign-out, password change or deactivation since), active, and
+    signed in less than ``max_age`` ago."""
+    try:
+        user_id, version, signed_in_at = (int(part) for part in session_id.split(":"))
+    except ValueError:  # an id from before session versions, or garbage
+        return None
+    age = now.timestamp() - signed_in_at
+    if not 0 < user_id <= MAX_ID or not -60 <= age <= max_age.total_seconds():
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version or not user.active:
+        return None
+    user.signed_in_at = signed_in_at
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Sign-out: this session and every other one of the account, remember cookies included."""
+    user.end_sessions()
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str, now: datetime) -> None:
+    """The holder changes their own password; every other session of theirs ends."""
+    if not user.check_password(current):
+        raise DomainError("wrong_password", "当前密码不正确。", field="current_password")
+    _set_password(user, new)
+    user.start_session(now)  # the caller signs this browser in again with the new session id
+    db.session.flush()
+    log_action("user.change_password", user, summary=user.username)
 
 
 def create_user(username: str, password: str, role: Role | str, *, display_name: str = "",
@@ -76,13 +120,22 @@ def set_active(user: User, active: bool, *, acting: User | None = None) -> None:
     if acting is not None and acting.id == user.id and not active:
         raise DomainError("self_deactivate", "不能停用自己的账号。")
     user.active = active
+    if not active:
+        user.end_sessions()
     db.session.flush()
     log_action("user.activate" if active else "user.deactivate", user, summary=user.username)
 
 
 def reset_password(user: User, password: str) -> None:
+    """An admin sets a new password: every session of the account ends (a lost phone, a
+    colleague who left)."""
+    _set_password(user, password)
+    db.session.flush()
+    log_action("user.reset_password", user, summary=user.username)
+
+
+def _set_password(user: User, password: str) -> None:
     if len(password) < 8:
         raise DomainError("weak_password", "密码至少8位。", field="password")
     user.set_password(password)
-    db.session.flush()
-    log_action("user.reset_password", user, summary=user.username)
+    user.end_sessions()

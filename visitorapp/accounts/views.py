@@ -1,21 +1,31 @@
-"""Staff sign-in and sign-out."""
+"""Staff sign-in, sign-out and one's own password.
+
+A session (and a remember cookie) names the user, their session version and when the sign-in
+began (``User.get_id``): signing out, changing or resetting the password and deactivation raise
+the version, so every copy of every cookie of that account stops working at once, and no sign-in
+outlives REMEMBER_COOKIE_DURATION.
+"""
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import wants_json
-from ..extensions import db, limiter, login_manager
+from .. import ratelimits
+from ..database import atomic
+from ..errors import DomainError, wants_json
+from ..extensions import db, login_manager
+from ..timeutil import utcnow
 from . import services
-from .forms import LoginForm
+from .forms import LoginForm, PasswordChangeForm
 from .models import Role, User
 
 bp = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    return services.user_for_session(session_id, utcnow(),
+                                     current_app.config["REMEMBER_COOKIE_DURATION"])
 
 
 def home_for(user: User) -> str:
@@ -28,14 +38,15 @@ def home_for(user: User) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@ratelimits.login
 def login():
     """Sign-in page for staff (organizers, reporters, gate staff, admins)."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
+        user = services.authenticate(form.username.data, form.password.data, utcnow())
         if user is None:
             db.session.rollback()
+            ratelimits.record_failed_login()
             flash("用户名或密码错误，或账号已停用。", "error")
         else:
             db.session.commit()
@@ -50,10 +61,32 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out (POST with CSRF, so a link elsewhere cannot sign staff out)."""
+    """Sign out here and on every other device of this account (POST with CSRF, so a link
+    elsewhere cannot sign staff out)."""
+    atomic(services.sign_out_everywhere, current_user._get_current_object())
     logout_user()
-    flash("已退出登录。", "info")
+    flash("已退出登录（此账号在其他设备上的登录也已同时退出）。", "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """修改密码: one's own password; every other device signed in as this account is signed out."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        try:
+            atomic(services.change_password, user, form.current_password.data,
+                   form.password.data, utcnow())
+        except DomainError as exc:
+            getattr(form, exc.field or "password").errors.append(exc.message)
+        else:
+            login_user(user, remember=remember)  # this browser stays signed in, with the new id
+            flash("密码已修改，此账号在其他设备上的登录已全部退出。", "success")
+            return redirect(home_for(user))
+    return render_template("accounts/password.html", form=form), 422 if form.errors else 200
 
 
 def _is_local(target: str) -> bool:

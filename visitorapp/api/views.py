@@ -3,12 +3,12 @@ import importlib
 
 from flask import Blueprint, jsonify
 
+from .. import ratelimits
 from ..errors import DomainError
 from ..extensions import csrf
-from .limits import limit_api
 from .spec import openapi_document
 
-bp = limit_api(Blueprint("api", __name__, url_prefix="/api/v1"))
+bp = ratelimits.api(Blueprint("api", __name__, url_prefix="/api/v1"))
 
 
 @bp.get("/openapi.json")
@@ -40,7 +40,7 @@ def api_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
     """
     blueprint = Blueprint(name, import_name, url_prefix=f"/api/v1{prefix}")
     csrf.exempt(blueprint)
-    limit_api(blueprint)
+    ratelimits.api(blueprint)
     return blueprint
 
 

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import has_request_context
+from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,19 +24,23 @@ class AuditEntry(db.Model):
     summary: Mapped[str] = mapped_column(sa.String(200), default="")
     before: Mapped[dict | None] = mapped_column(sa.JSON)
     after: Mapped[dict | None] = mapped_column(sa.JSON)
+    #: The signed-in staff member's address (the real client behind TRUSTED_PROXIES); empty
+    #: for the system and for visitors, whose addresses are not kept.
+    client: Mapped[str] = mapped_column(sa.String(45), default="", server_default="")
 
 
 def log_action(action: str, obj=None, *, before: dict | None = None, after: dict | None = None,
                summary: str = "", actor: str | None = None) -> AuditEntry:
     """Record a change in the current transaction (so it commits or rolls back with it)."""
-    user_id = None
+    user_id, client = None, ""
     # A staff member acting for a teacher passes actor= too: still record who was signed in.
     if has_request_context() and getattr(current_user, "is_authenticated", False):
         user_id = current_user.id
         actor = actor or current_user.username
+        client = (request.remote_addr or "")[:45]
     actor = actor or "系统"
     entry = AuditEntry(
-        user_id=user_id, actor=actor, action=action,
+        user_id=user_id, actor=actor, action=action, client=client,
         object_type=type(obj).__name__.lower() if obj is not None else "",
         object_id=getattr(obj, "id", None), summary=summary[:200],
         before=_jsonable(before), after=_jsonable(after))

@@ -1,22 +1,14 @@
 """操作日志: admins browse every staff change (who, when, what, before/after)."""
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 
 from ..accounts.access import roles_required
 from ..extensions import db
 from ..timeutil import local_day_bounds
+from ..web import day_arg, page_arg
 from .models import AuditEntry
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-
-
-def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 @bp.get("/")
@@ -25,7 +17,7 @@ def entries():
     """Newest first; filter by action (prefix, e.g. "slot."), user and date range."""
     action = request.args.get("action", "").strip()[:50]
     user = request.args.get("user", "").strip()[:80]
-    since, until = _day("since"), _day("until")
+    since, until = day_arg("since"), day_arg("until")
     stmt = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if action:
         stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True))
@@ -35,7 +27,7 @@ def entries():
         stmt = stmt.where(AuditEntry.at >= local_day_bounds(since)[0])
     if until:
         stmt = stmt.where(AuditEntry.at < local_day_bounds(until)[1])
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     actions = db.session.scalars(sa.select(AuditEntry.action).distinct()
                                  .order_by(AuditEntry.action)).all()
     return render_template("audit/entries.html", page=page, actions=actions, action=action,

@@ -11,11 +11,11 @@ from werkzeug.datastructures import MultiDict
 from ..api.views import api_blueprint, error_response, validation_response
 from ..database import atomic
 from ..errors import DomainError, NotFound
-from ..extensions import limiter
 from ..programme import services as programme
 from ..programme.models import Slot
 from ..tickets import tokens
 from ..timeutil import local, utcnow
+from ..validators import MAX_ID, day_error
 from . import rules, services
 from .capacity import CapacityError
 from .forms import ApiBookingForm
@@ -23,18 +23,9 @@ from .services import GroupDetails
 
 bp = api_blueprint("booking_api", __name__)
 
-#: Largest id PostgreSQL's INTEGER holds: anything above cannot be a slot (and must not reach SQL).
-MAX_ID = 2**31 - 1
-#: Dates the slot list accepts; anything outside cannot hold an activity week.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
-
-
-def api_limit() -> str:
-    return current_app.config["RATELIMIT_API"]
 
 
 @bp.get("/slots")
-@limiter.limit(api_limit)
 def slots():
     """Group slots of one day (?date=YYYY-MM-DD), or every slot open for booking now."""
     now = utcnow()
@@ -44,16 +35,16 @@ def slots():
     else:
         try:
             day = date.fromisoformat(raw.strip())
-            if not FIRST_DAY <= day <= LAST_DAY:  # day bounds would overflow at year 1 / 9999
-                raise ValueError(day)
         except ValueError:
             return _bad_request("invalid_date", "日期格式不正确，应为 YYYY-MM-DD，例如 2027-05-12。")
+        problem = day_error(day)
+        if problem:
+            return _bad_request("day_out_of_range", problem)
         found = programme.group_slots_on(day)
     return jsonify([slot_json(slot, now) for slot in found])
 
 
 @bp.post("/bookings")
-@limiter.limit(api_limit)
 def create_booking():
     """Book a slot for a school group; 201 with the reference, management and ticket links."""
     if not request.is_json:

@@ -3,9 +3,10 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
+from .. import ratelimits
 from ..database import atomic
 from ..errors import DomainError
-from ..extensions import db, limiter
+from ..extensions import db
 from ..programme import services as programme
 from ..programme.models import Slot
 from . import capacity, rules, services
@@ -24,10 +25,6 @@ def no_stale_pages(response):
     else:
         response.headers.setdefault("Cache-Control", "no-cache")
     return response
-
-
-def public_form_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_FORM"]
 
 
 @bp.get("/book")
@@ -50,7 +47,7 @@ def slots():
 
 
 @bp.route("/book/<int:slot_id>", methods=["GET", "POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@ratelimits.public_form(methods=["POST"])
 def new(slot_id: int):
     """The group booking form for one slot, with the privacy notice before submitting.
 
@@ -109,7 +106,7 @@ def manage(token: str):
 
 
 @bp.post("/b/<token>/headcount")
-@limiter.limit(public_form_limit)
+@ratelimits.public_form()
 def change_headcount(token: str):
     """Change the numbers under the same capacity and ratio rules."""
     booking = services.by_manage_token(token)
@@ -130,7 +127,7 @@ def change_headcount(token: str):
 
 
 @bp.post("/b/<token>/cancel")
-@limiter.limit(public_form_limit)
+@ratelimits.public_form()
 def cancel(token: str):
     """Cancel the booking; the places are free for other schools at once."""
     booking = services.by_manage_token(token)

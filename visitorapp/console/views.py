@@ -9,6 +9,7 @@ from ..extensions import db
 from ..programme import services as programme
 from ..programme.models import ThemeDay
 from ..timeutil import local, local_today, utcnow
+from ..web import day_arg
 from . import live, services, views_bookings, views_programme  # noqa: F401 - registers their routes on bp
 from .blueprint import bp, edition_or_404, field_error, flash_errors, organizer_required
 from .forms import CopyEditionForm, SettingsForm, ThemeDayForm
@@ -22,10 +23,7 @@ def _dashboard_day(edition) -> date:
     """``?day=`` if it is a day of the week, else today during the week, else the day most
     people booked (before the week that is the day organizers watch), else its first day."""
     days = edition.days()
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        day = None
+    day = day_arg("day")
     if day in days:
         return day
     if local_today() in days:

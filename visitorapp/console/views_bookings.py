@@ -1,6 +1,4 @@
 """Console pages for bookings: search and filter, detail, changes on a teacher's behalf."""
-from datetime import date
-
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
@@ -12,6 +10,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
 from ..programme.models import Venue
+from ..web import day_arg, id_arg, page_arg
 from . import bookings
 from .blueprint import bp, edition_or_404, field_error, flash_errors, organizer_required
 from .forms import BookingDetailsForm, StaffCancelForm
@@ -22,15 +21,11 @@ STATUS_CHOICES = [("", "全部状态"), ("confirmed", "已确认"), ("cancelled"
 
 def _filter_from_args() -> bookings.BookingFilter:
     args = request.args
-    try:
-        day = date.fromisoformat(args["day"]) if args.get("day") else None
-    except ValueError:
-        day = None
     status = args.get("status", "")
     stage = args.get("stage", "")
     return bookings.BookingFilter(
-        q=args.get("q", "")[:50], day=day, venue_id=args.get("venue", type=int),
-        slot_id=args.get("slot", type=int),
+        q=args.get("q", "")[:50], day=day_arg("day"), venue_id=id_arg("venue"),
+        slot_id=id_arg("slot"),
         status=status if status in dict(STATUS_CHOICES) else "",
         stage=stage if stage in STAGE_LABELS else "")
 
@@ -42,7 +37,8 @@ def bookings_list():
     status and stage. Mobiles are masked here."""
     edition = edition_or_404()
     f = _filter_from_args()
-    page = db.paginate(bookings.search(edition.id, f), per_page=50, error_out=False)
+    page = db.paginate(bookings.search(edition.id, f), page=page_arg(), per_page=50,
+                       error_out=False)
     venues = list(db.session.scalars(sa.select(Venue).order_by(Venue.name)))
     return render_template("console/bookings.html", edition=edition, f=f, page=page,
                            venues=venues, statuses=STATUS_CHOICES, stages=STAGE_LABELS)

@@ -1,8 +1,7 @@
 """JSON API: individual events and their slots with places (read-only, public)."""
-from flask import abort, current_app, jsonify
+from flask import abort, jsonify
 
 from ..api.views import api_blueprint
-from ..extensions import limiter
 from ..programme import services as programme
 from . import services
 
@@ -10,7 +9,6 @@ bp = api_blueprint("registration_api", __name__, "/registration")
 
 
 @bp.get("/slots")
-@limiter.limit(lambda: current_app.config["RATELIMIT_API"])
 def slots():
     """Individual events of the current week with each slot's remaining places."""
     edition = programme.current_edition()

@@ -8,7 +8,7 @@ from wtforms.validators import Email as EmailValidator
 
 from .. import validators as v
 from ..booking.forms import _free_text, _mobile, _name
-from ..forms import ChineseForm
+from ..forms import ChineseForm, existing_id
 from .models import QuestionKind
 
 STUDENT_NUMBER_RE = re.compile(r"^[A-Za-z0-9]{6,20}$")
@@ -92,7 +92,8 @@ def _file_required(question):
 
 
 class MoveForm(ChineseForm):
-    slot_id = IntegerField("新场次", validators=[InputRequired("请选择新场次。")])
+    slot_id = IntegerField("新场次", validators=[InputRequired("请选择新场次。"),
+                                             existing_id("所选场次不存在，请重新选择。")])
 
 
 class QuestionForm(ChineseForm):

@@ -1,20 +1,17 @@
 """改约: move a group booking or a registration to another slot through its management link."""
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 
+from .. import ratelimits
 from ..booking import rules
 from ..booking import services as booking_services
 from ..database import atomic
 from ..errors import DomainError
-from ..extensions import db, limiter
+from ..extensions import db
 from ..programme.models import Slot
 from . import services
 from .forms import MoveForm
 
 bp = Blueprint("moves", __name__)
-
-
-def _limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_FORM"]
 
 
 def changeable(slot: Slot) -> bool:
@@ -26,7 +23,7 @@ def changeable(slot: Slot) -> bool:
 
 
 @bp.route("/b/<token>/move", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@ratelimits.public_form(methods=["POST"])
 def booking(token: str):
     """A teacher moves the group to another slot with room (before the change deadline)."""
     found = booking_services.by_manage_token(token)
@@ -51,7 +48,7 @@ def booking(token: str):
 
 
 @bp.route("/my/<token>/move", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@ratelimits.public_form(methods=["POST"])
 def registration(token: str):
     """A student moves to another slot of the same event (before the change deadline)."""
     found = services.by_manage_token(token)

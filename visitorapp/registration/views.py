@@ -1,10 +1,11 @@
 """Public individual registration: the events list, the form, the registrant's own page."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from .. import ratelimits
 from ..booking import rules
 from ..database import atomic
 from ..errors import DomainError
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import ActionForm
 from ..programme import services as programme
 from ..programme.models import ParticipationMode, Slot
@@ -14,10 +15,6 @@ from .forms import registration_form_class
 from .services import PersonDetails
 
 bp = Blueprint("registration", __name__)
-
-
-def public_form_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_FORM"]
 
 
 @bp.get("/events")
@@ -31,7 +28,7 @@ def events():
 
 
 @bp.route("/r/<int:slot_id>", methods=["GET", "POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@ratelimits.public_form(methods=["POST"])
 def new(slot_id: int):
     """The registration form for one slot; a full slot offers the waiting list instead."""
     slot = db.get_or_404(Slot, slot_id)
@@ -74,7 +71,7 @@ def manage(token: str):
 
 
 @bp.post("/my/<token>/cancel")
-@limiter.limit(public_form_limit)
+@ratelimits.public_form()
 def cancel(token: str):
     """Cancel: the place goes at once to the waiting list or to anyone else."""
     registration = services.by_manage_token(token)

@@ -4,6 +4,7 @@ from flask import abort, render_template, request
 from ..accounts.access import roles_required
 from ..accounts.models import Role
 from ..audit.models import log_action
+from ..errors import InvalidInput
 from ..extensions import db
 from ..programme.models import Edition, Event, Venue
 from ..programme.services import current_edition
@@ -79,7 +80,8 @@ def export_file(kind: str, fmt: str):
 def _roster_args():
     form = filter_form()
     if request.args and not form.validate():
-        abort(400)
+        message = next((m for ms in form.errors.values() for m in ms), "筛选条件有误。")
+        raise InvalidInput("invalid_filter", message)
     return form.day.data or local_today(), form.venue.data, form
 
 

@@ -4,12 +4,18 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from ..booking.models import STAGE_LABELS
 from ..forms import ChineseForm
-from ..validators import CONTROL_RE
+from ..validators import CONTROL_RE, day_error
 from .exports import STATUS_LABELS
 
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
+
+
+def _day_in_range(form, field):
+    problem = day_error(field.data) if field.data else None
+    if problem:
+        raise ValidationError(problem)
 
 
 class ExportFilterForm(ChineseForm):
@@ -19,7 +25,7 @@ class ExportFilterForm(ChineseForm):
         csrf = False
 
     edition = SelectField("年度", coerce=int)
-    day = DateField("日期", validators=[Optional()])
+    day = DateField("日期", validators=[Optional(), _day_in_range])
     venue = SelectField("场馆", coerce=_optional_int, validate_choice=True)
     event = SelectField("活动", coerce=_optional_int, validate_choice=True)
     status = SelectField("状态", choices=[("", "全部")] + list(STATUS_LABELS.items()),

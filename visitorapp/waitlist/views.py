@@ -1,8 +1,9 @@
 """Waiting-list pages: join from a full slot, the entry's own page (accept, leave), the queue."""
 import click
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from wtforms import BooleanField
 
+from .. import ratelimits
 from ..accounts.access import roles_required
 from ..accounts.models import Role
 from ..booking import noshows, rules
@@ -10,7 +11,7 @@ from ..booking.forms import BookingForm
 from ..booking.views import details_from_form as group_details_from_form
 from ..database import atomic
 from ..errors import DomainError
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import ActionForm
 from ..programme import services as programme
 from ..programme.models import Slot
@@ -27,12 +28,8 @@ class NoShowRuleForm(ActionForm):
 bp = Blueprint("waitlist", __name__)
 
 
-def _limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_FORM"]
-
-
 @bp.route("/book/<int:slot_id>/waitlist", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@ratelimits.public_form(methods=["POST"])
 def join_group(slot_id: int):
     """加入候补 for a full group slot: the same group details as the booking form."""
     slot = _public_slot(slot_id)
@@ -55,7 +52,7 @@ def join_group(slot_id: int):
 
 
 @bp.route("/r/<int:slot_id>/waitlist", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@ratelimits.public_form(methods=["POST"])
 def join_individual(slot_id: int):
     """加入候补 for a full registration slot."""
     slot = _public_slot(slot_id)
@@ -84,7 +81,7 @@ def entry(token: str):
 
 
 @bp.post("/w/<token>/accept")
-@limiter.limit(_limit)
+@ratelimits.public_form()
 def accept(token: str):
     """Confirm an offer: the held places become a booking or registration."""
     found = services.by_token(token)
@@ -102,7 +99,7 @@ def accept(token: str):
 
 
 @bp.post("/w/<token>/leave")
-@limiter.limit(_limit)
+@ratelimits.public_form()
 def leave(token: str):
     """Leave the queue (a held offer passes to the next entry)."""
     found = services.by_token(token)
