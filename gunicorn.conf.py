@@ -5,9 +5,14 @@ GUNICORN_CMD_ARGS). See docs/deployment.md for several instances behind nginx.
 """
 import multiprocessing
 import os
-import re
+import sys
+from pathlib import Path
 
 from gunicorn.glogging import Logger
+
+# gunicorn runs from .venv/bin: make this checkout importable for the one masking function.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from visitorapp.logmask import mask  # noqa: E402
 
 #: 127.0.0.1:8000 by default: nginx in front terminates TLS. Use 0.0.0.0 only on purpose.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -35,33 +40,36 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 #: Database connections are opened lazily in each worker, never shared across the fork.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() == "true"
 
-#: Behind nginx: trust X-Forwarded-* only from the proxy on this host.
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+#: gunicorn itself believes no forwarded header: the app does, in one place (TRUSTED_PROXIES →
+#: Werkzeug's ProxyFix, X-Forwarded-For/-Proto only). Otherwise a client could pass an
+#: X-Forwarded-Ssl through nginx and have gunicorn call a plain-HTTP request secure.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict = {}
 
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 #: No query string (%(q)s) and no user agent: paths are logged without ?token=…, and the
-#: secret path segments (/b/<manage token>, tickets) are masked by RedactingLogger below.
+#: secret path segments (/b/, /my/, /w/, /ticket/ tokens) are masked by RedactingLogger below.
+#: %(h)s is the client: behind nginx with TRUSTED_PROXIES=1, the real one (ProxyFix).
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-
-#: Secret path segments: management links (/b/<token>…) and ticket tokens (HC1-…).
-_SECRETS = re.compile(r"(/b/)[^/\s\"?]+|HC1-[A-Z2-7]{16}-[A-Z2-7]{13}", re.IGNORECASE)
-
-
-def redact(text: str) -> str:
-    return _SECRETS.sub(lambda m: (m.group(1) or "") + "***", text)
 
 
 class RedactingLogger(Logger):
-    """Access log without management tokens or ticket tokens (they grant access to a booking)."""
+    """Access and error logs without management, ticket or device tokens (visitorapp.logmask)."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         for key in ("U", "r", "q", "f"):
             if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
+                atoms[key] = mask(atoms[key])
         return atoms
+
+    def error(self, msg, *args, **kwargs):
+        super().error(mask(str(msg) % args if args else str(msg)), **kwargs)
+
+    def exception(self, msg, *args, **kwargs):
+        super().exception(mask(str(msg) % args if args else str(msg)), **kwargs)
 
 
 logger_class = RedactingLogger

@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
+from . import privatefiles
 from .extensions import csrf, db, limiter, mail, migrate
 
 #: Feature packages, in registration order. Each exposes ``init_app(app)`` in its ``views``
@@ -20,7 +21,7 @@ FEATURES = (
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: config → extensions → features → error handlers → CLI."""
-    app = Flask(__name__, instance_relative_config=True,
+    app = Flask(__name__, instance_relative_config=True, instance_path=_instance_path(test_config),
                 template_folder="../templates", static_folder="../static")
     load_config(app, test_config)
     trust_proxies(app)
@@ -34,6 +35,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _instance_path(test_config: dict | None) -> str | None:
+    """instance/ beside the package, or INSTANCE_PATH (VISITORAPP_INSTANCE_PATH) elsewhere, e.g.
+    a fresh instance to restore a backup into (``flask db-restore``)."""
+    if test_config is not None:
+        path = test_config.get("INSTANCE_PATH")
+    else:
+        path = os.environ.get("VISITORAPP_INSTANCE_PATH")
+    return os.path.abspath(path) if path else None
+
+
 def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_object(config_module.Defaults)
     if test_config is None:
@@ -41,7 +52,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         config_module.load_environment(app.config)
     else:
         app.config.update(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
+    privatefiles.private_dir(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = os.path.join(app.instance_path, "visitorapp.sqlite3")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
@@ -106,6 +117,7 @@ def register_extensions(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             from .database import configure_sqlite
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            privatefiles.private_sqlite_file(engine.url.database)
     logging.getLogger("visitorapp").setLevel(logging.INFO)
 
 

@@ -6,7 +6,7 @@ from flask import Flask, abort, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
-from . import timeutil
+from . import logmask, timeutil
 from .errors import InvalidInput
 from .tickets import tokens
 from .validators import MAX_ID, day_error, mask_mobile, record_id
@@ -126,6 +126,7 @@ def has_endpoint(name: str) -> bool:
 
 def init_app(app: Flask) -> None:
     app.json = BoundedJSONProvider(app)
+    logmask.init_app(app)
     app.after_request(security_headers)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(csp_nonce=csp_nonce, has_endpoint=has_endpoint,

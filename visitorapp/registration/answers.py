@@ -1,8 +1,9 @@
 """Answers to an event's extra questions: text as given, files checked and stored."""
-import os
+import sqlalchemy as sa
 
+from ..extensions import db
 from . import uploads
-from .models import QuestionKind, RegistrationQuestion
+from .models import QuestionKind, Registration, RegistrationQuestion
 
 
 def store_answers(questions: list[RegistrationQuestion], values: dict) -> dict:
@@ -33,8 +34,10 @@ def stored_files(answers: dict) -> list[str]:
 
 def discard(stored_names: list[str]) -> None:
     """Remove files of a registration that was not saved after all."""
-    for name in stored_names:
-        try:
-            os.remove(uploads.path_of("cv", name))
-        except OSError:
-            pass
+    uploads.discard("cv", stored_names)
+
+
+def referenced_files() -> set[str]:
+    """Stored names of every uploaded file an answer still refers to (instance/uploads/cv)."""
+    return {name for answers in db.session.scalars(sa.select(Registration.answers))
+            for name in stored_files(answers)}

@@ -10,10 +10,14 @@ import secrets
 import zipfile
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from ..errors import DomainError
+from ..extensions import db
+from ..privatefiles import create_private, private_dir
 
 #: What each allowed document type starts with (a renamed .exe is refused).
 DOCUMENT_MAGIC = {"pdf": (b"%PDF-",), "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
@@ -39,9 +43,9 @@ class StoredFile:
 
 
 def upload_dir(subdir: str) -> str:
-    path = os.path.join(current_app.instance_path, "uploads", subdir)
-    os.makedirs(path, exist_ok=True)
-    return path
+    """instance/uploads/<subdir>, owner-only (0700) like every level above it."""
+    private_dir(os.path.join(current_app.instance_path, "uploads"))
+    return private_dir(os.path.join(current_app.instance_path, "uploads", subdir))
 
 
 def read_limited(file: FileStorage, max_bytes: int, label: str, field: str | None) -> bytes:
@@ -98,6 +102,38 @@ def store_image(file: FileStorage, *, max_bytes: int, label: str = "图片",
     return _write(data, "submissions", ext, file.filename or "", MIME[fmt])
 
 
+def discard(subdir: str, stored_names: list[str]) -> None:
+    """Remove files stored for something that was not saved after all (a refused form)."""
+    for name in stored_names:
+        try:
+            os.remove(path_of(subdir, name))
+        except (OSError, ValueError):
+            pass
+
+
+def remove_after_commit(subdir: str, stored_name: str) -> None:
+    """Delete the file once the transaction that dropped its last reference commits; if that
+    transaction rolls back, the reference is still there and so is the file."""
+    db.session.info.setdefault(_DOOMED, set()).add(path_of(subdir, stored_name))
+
+
+_DOOMED = "visitorapp.uploads.doomed"
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _delete_doomed(session) -> None:
+    for path in session.info.pop(_DOOMED, ()):
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _keep_doomed(session, previous_transaction) -> None:
+    session.info.pop(_DOOMED, None)
+
+
 def path_of(subdir: str, stored_name: str) -> str:
     if "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
         raise ValueError("bad stored name")
@@ -106,7 +142,7 @@ def path_of(subdir: str, stored_name: str) -> str:
 
 def _write(data: bytes, subdir: str, ext: str, original: str, mime: str) -> StoredFile:
     name = f"{secrets.token_hex(16)}.{ext}"
-    with open(os.path.join(upload_dir(subdir), name), "xb") as f:
+    with create_private(os.path.join(upload_dir(subdir), name)) as f:  # 0600
         f.write(data)
     original = os.path.basename(original.replace("\\", "/"))[:120] or f"file.{ext}"
     return StoredFile(stored_name=name, original_name=original, content_type=mime, size=len(data))

@@ -96,9 +96,16 @@ def add_image(submission: Submission, file) -> SubmissionImage:
 
 
 def remove_image(image: SubmissionImage) -> None:
+    """The image leaves the submission, and its file the disk once that is committed."""
     submission = image.submission
     submission.images.remove(image)
+    uploads.remove_after_commit("submissions", image.stored_name)
     log_action("submission.image_delete", submission, summary=f"{submission.department.name} 删除图片")
+
+
+def referenced_images() -> set[str]:
+    """Stored names of every image a submission still has (instance/uploads/submissions)."""
+    return set(db.session.scalars(sa.select(SubmissionImage.stored_name)))
 
 
 def get(submission_id: int) -> Submission:

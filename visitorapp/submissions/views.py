@@ -61,10 +61,12 @@ def edit(submission_id: int):
     form = SubmissionForm(obj=submission)
     status = 200
     if form.validate_on_submit():
+        stored = []
+
         def unit():
             # Image and text in one unit of work: an over-long text keeps neither.
             if form.image.data and getattr(form.image.data, "filename", ""):
-                services.add_image(submission, form.image.data)
+                stored.append(services.add_image(submission, form.image.data).stored_name)
             services.save(submission, title=form.title.data or "", body=form.body.data or "",
                           video_url=form.video_url.data or "", submit=bool(form.submit.data),
                           actor=current_user.username)
@@ -72,6 +74,7 @@ def edit(submission_id: int):
         try:
             atomic(unit)
         except DomainError as exc:
+            uploads.discard("submissions", stored)  # the refused save keeps no file either
             getattr(form, exc.field or "body").errors.append(exc.message)
             status = 422
         else:
