@@ -16,7 +16,20 @@ def openapi_document() -> dict:
         for section, items in fragment.get("components", {}).items():
             doc["components"].setdefault(section, {}).update(items)
         doc["tags"].extend(fragment.get("tags", []))
+    _document_the_validation(doc)
     return doc
+
+
+def _document_the_validation(doc: dict) -> None:
+    """Every operation is checked against this document before its view runs
+    (visitorapp.api.validation): say so in each operation that can be refused that way."""
+    for item in doc["paths"].values():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                responses.setdefault("400", {"$ref": "#/components/responses/BadParameter"})
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                responses.setdefault("422", {"$ref": "#/components/responses/InvalidBody"})
 
 
 def document_copy() -> dict:

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify
 from .. import ratelimits
 from ..errors import DomainError
 from ..extensions import csrf
+from . import validation
 from .spec import openapi_document
 
 bp = ratelimits.api(Blueprint("api", __name__, url_prefix="/api/v1"))
@@ -47,6 +48,7 @@ def api_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
 def init_app(app):
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    app.before_request(validation.check_request)
 
 
 def register_feature_apis(app) -> None:

@@ -57,3 +57,11 @@ def venue_by_name(name: str) -> Venue:
     if venue is None:
         raise DomainError("not_found", f"场馆“{name}”不存在。")
     return venue
+
+
+def bearer_device(authorization: str) -> GateDevice | None:
+    """The active device an ``Authorization: Bearer <token>`` header names, or None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return device_for_token(token.strip())

@@ -49,7 +49,7 @@ def exports_page():
     form = filter_form()
     valid = not request.args or form.validate()
     return render_template("reports/exports.html", form=form, valid=valid,
-                           query=request.query_string.decode())
+                           query=request.query_string.decode()), 200 if valid else 400
 
 
 @bp.get("/exports/<kind>.<fmt>")
