@@ -54,11 +54,11 @@ run-https: demo
 	VISITORAPP_PREFERRED_URL_SCHEME=https VISITORAPP_PUBLIC_BASE_URL=https://$$ip:$(HTTPS_PORT) \
 	  $(BIN)/gunicorn -c gunicorn.conf.py --certfile $$cert --keyfile $$key wsgi:app
 
-# Debian's Chromium for the real-browser tests (never `playwright install`). Needs root + apt;
-# elsewhere the browser tests skip and say why.
+# Debian's Chromium for the real-browser tests (never `playwright install`) and Debian's nginx
+# for the reverse-proxy test. Needs root + apt; elsewhere those tests skip and say why.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ]; } && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx >/dev/null; \
 	fi
 
 test: install browser-deps

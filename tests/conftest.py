@@ -128,6 +128,18 @@ def database_url(template_db, tmp_path):
 
 
 @pytest.fixture
+def empty_database_url(tmp_path):
+    """A database without tables (migrations from nothing, a restore into a new instance): a new
+    SQLite file, or a new PostgreSQL database beside the test one, dropped afterwards."""
+    if PG_URL:
+        url = create_pg_database(PG_URL)
+        yield url
+        drop_pg_database(PG_URL, url)
+    else:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+
+
+@pytest.fixture
 def app_config(database_url, tmp_path):
     """Override in a test module (or extend) to change settings for its app."""
     return base_config(database_url, str(tmp_path))

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PG_URL, base_config, create_pg_database, drop_pg_database
+from tests.conftest import PG_URL, base_config
 from tests.factories import create_booking, create_slot, create_user, create_venue
 from tests.registration.helpers import create_individual_slot
 from tests.registration.test_views import PDF, cv_question, form
@@ -55,17 +55,6 @@ def week(app, db, client, time_machine):
             "reference": booking.reference}
 
 
-@pytest.fixture
-def fresh_database(tmp_path):
-    """An empty database for a new instance: a new SQLite path, or a new PostgreSQL database."""
-    if PG_URL:
-        url = create_pg_database(PG_URL)
-        yield url
-        drop_pg_database(PG_URL, url)
-    else:
-        yield f"sqlite:///{tmp_path / 'fresh-instance' / 'visitorapp.sqlite3'}"
-
-
 def fresh_config(url, instance) -> dict:
     """A new instance: its own directory, no key configured (one is generated into instance/)."""
     config = {**base_config(url, str(instance)), "INSTANCE_PATH": str(instance)}
@@ -82,7 +71,7 @@ def run(app, *args):
 
 
 def test_a_restored_instance_scans_issued_tickets_and_serves_uploaded_cvs(
-        app, runner, week, fresh_database, tmp_path):
+        app, runner, week, empty_database_url, tmp_path):
     archive = tmp_path / "backups" / "visitorapp.tar.gz"
     result = runner.invoke(args=["db-backup", str(archive)])
     assert result.exit_code == 0, result.output
@@ -94,7 +83,7 @@ def test_a_restored_instance_scans_issued_tickets_and_serves_uploaded_cvs(
     assert sum(n.startswith("uploads/cv/") for n in names) == 1 and manifest["uploads"] == 1
 
     instance = tmp_path / "fresh-instance"
-    config = fresh_config(fresh_database, instance)
+    config = fresh_config(empty_database_url, instance)
     restored = run(create_app(config), "db-restore", str(archive))
     assert restored.exit_code == 0, restored.output
     assert "恢复完成" in restored.output
@@ -122,7 +111,7 @@ def test_a_restored_instance_scans_issued_tickets_and_serves_uploaded_cvs(
     assert mode(instance / "uploads") == 0o700 and mode(instance / "uploads" / "cv") == 0o700
     assert {mode(p) for p in (instance / "uploads" / "cv").iterdir()} == {0o600}
     if not PG_URL:
-        assert mode(instance / "visitorapp.sqlite3") == 0o600
+        assert mode(tmp_path / "empty.sqlite3") == 0o600
 
 
 def test_restore_refuses_an_instance_that_is_not_empty(app, runner, week, tmp_path, db):
@@ -134,10 +123,10 @@ def test_restore_refuses_an_instance_that_is_not_empty(app, runner, week, tmp_pa
 
 
 def test_restore_refuses_a_configured_key_that_is_not_the_archives(
-        app, runner, week, fresh_database, tmp_path):
+        app, runner, week, empty_database_url, tmp_path):
     archive = tmp_path / "b.tar.gz"
     assert runner.invoke(args=["db-backup", str(archive)]).exit_code == 0
-    config = {**fresh_config(fresh_database, tmp_path / "fresh-instance"), "SECRET_KEY": "another-key"}
+    config = {**fresh_config(empty_database_url, tmp_path / "fresh-instance"), "SECRET_KEY": "another-key"}
     result = run(create_app(config), "db-restore", str(archive))
     assert result.exit_code != 0 and "VISITORAPP_SECRET_KEY" in result.output
     fresh = create_app(config)
