@@ -1,4 +1,5 @@
-"""Cross-cutting web concerns: security headers with a CSP nonce, template filters, health."""
+"""Cross-cutting web concerns: security headers (CSP nonce, HSTS), bounded ids in URLs and query
+strings, bounded JSON bodies, day parameters, template filters."""
 import secrets
 from datetime import date
 
