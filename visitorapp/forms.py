@@ -20,3 +20,12 @@ def existing_id(message: str) -> NumberRange:
     """For a field holding a row's id (the slot to move to …): a number no row can have fails
     validation with ``message``, like an unknown one, instead of reaching SQL."""
     return NumberRange(min=1, max=MAX_ID, message=message)
+
+
+def choice_id(value) -> int:
+    """``coerce`` for a select of rows (0 = none): a number no row can have is an invalid
+    choice, never a query."""
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(f"id out of range: {number}")
+    return number

@@ -139,3 +139,21 @@ def test_the_apis_401_is_json_in_chinese(client):
     response = client.get("/api/v1/checkins/summary")
     assert response.status_code == 401 and response.is_json
     assert response.get_json()["message"] == "请先登录，或提供有效的设备令牌。"
+
+
+@pytest.mark.parametrize("huge", HUGE)
+def test_account_forms_refuse_a_department_or_venue_no_table_can_hold(client, world, db, huge):
+    sign_in(client, create_user(role=Role.ADMIN))
+    gate = create_user(role=Role.GATE, venues=[world.slot.venue])
+    db.session.commit()
+    before = row_counts()
+    forms = [("/accounts/users", {"username": "gate-new", "password": "long-enough-1", "role": "gate",
+                                  "department_id": huge, "venue_ids": [huge]}),
+             (f"/accounts/users/{gate.id}", {"role": "reporter", "department_id": huge}),
+             (f"/accounts/users/{gate.id}", {"role": "gate", "department_id": 0, "venue_ids": [huge]})]
+    for url, data in forms:
+        forget_request_user()
+        response = client.post(url, data=data)
+        assert response.status_code == 200, (url, response.status_code)  # the form, with its error
+        assert "error" in response.get_data(as_text=True)
+    assert row_counts() == before

@@ -1,7 +1,7 @@
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
-from ..forms import ChineseForm
+from ..forms import ChineseForm, choice_id
 from .models import Role
 
 
@@ -21,15 +21,15 @@ class UserForm(ChineseForm):
     role = SelectField("角色", choices=[(r.value, r.label) for r in Role])
     password = PasswordField("初始密码", validators=[DataRequired("请输入密码。"),
                                                   Length(min=8, max=200, message="密码至少8位。")])
-    department_id = SelectField("所属部门（部门填报员）", coerce=int, validate_choice=False)
-    venue_ids = SelectMultipleField("负责场馆（入口核验员）", coerce=int, validate_choice=False)
+    department_id = SelectField("所属部门（部门填报员）", coerce=choice_id, validate_choice=False)
+    venue_ids = SelectMultipleField("负责场馆（入口核验员）", coerce=choice_id, validate_choice=False)
 
 
 class UserEditForm(ChineseForm):
     display_name = StringField("姓名/显示名", validators=[Optional(), Length(max=40)])
     role = SelectField("角色", choices=[(r.value, r.label) for r in Role])
-    department_id = SelectField("所属部门（部门填报员）", coerce=int, validate_choice=False)
-    venue_ids = SelectMultipleField("负责场馆（入口核验员）", coerce=int, validate_choice=False)
+    department_id = SelectField("所属部门（部门填报员）", coerce=choice_id, validate_choice=False)
+    venue_ids = SelectMultipleField("负责场馆（入口核验员）", coerce=choice_id, validate_choice=False)
 
 
 class PasswordResetForm(ChineseForm):
