@@ -17,12 +17,13 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import create_slot, create_user
+from tests.factories import create_edition, create_event, create_slot, create_user
 from visitorapp.accounts.models import Role
 from visitorapp.audit.models import AuditEntry
 
@@ -67,7 +68,11 @@ def stack(tmp_path, database_url, db):
     reason = _nginx_missing()
     if reason:
         pytest.skip(reason)
-    slot = create_slot(capacity=500)
+    # gunicorn runs on the machine's clock while this process may live at VISITORAPP_TEST_NOW:
+    # a week far ahead, open for booking since long ago, is bookable for both.
+    slot = create_slot(create_event(create_edition(
+        starts_on=date(2990, 5, 9), booking_opens_at=datetime(2000, 1, 1, tzinfo=UTC))),
+        capacity=500)
     admin = create_user(role=Role.ADMIN, username="proxy-admin")
     db.session.commit()
     app_port, nginx_port = _free_port(), _free_port()
