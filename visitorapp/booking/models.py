@@ -4,7 +4,6 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime
@@ -92,8 +91,8 @@ class Booking(db.Model):
     source: Mapped[str] = mapped_column(sa.String(10), default="web")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str] = mapped_column(sa.String(200), default="")
-    #: 爽约: when the group was marked as never arrived — by `flask bookings mark-no-shows`
-    #: from check-in data, or by an organizer (only after the slot ended). None: not a no-show.
+    #: 爽约 as last stored by `flask bookings mark-no-shows`, for the record. Readers ask the rule
+    #: (``booking.noshows.no_show(now)``), which gives the same answer before the job runs.
     no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Personal data replaced by placeholders (flask purge-personal-data); counts kept.
     anonymized: Mapped[bool] = mapped_column(default=False)
@@ -109,23 +108,6 @@ class Booking(db.Model):
                  sqlite_where=sa.text("status = 'confirmed'"),
                  postgresql_where=sa.text("status = 'confirmed'")),
     )
-
-    @hybrid_property
-    def no_show(self) -> bool:
-        """爽约, as a flag (one source of truth: ``no_show_at``)."""
-        return self.no_show_at is not None
-
-    @no_show.inplace.setter
-    def _no_show_setter(self, value: bool) -> None:
-        if not value:
-            self.no_show_at = None
-        elif self.no_show_at is None:
-            self.no_show_at = utcnow()
-
-    @no_show.inplace.expression
-    @classmethod
-    def _no_show_expression(cls):
-        return cls.no_show_at.is_not(None)
 
     @property
     def headcount(self) -> int:

@@ -1,11 +1,11 @@
-"""Staff work on bookings: search and filter, details changed on a teacher's behalf, no-shows.
+"""Staff work on bookings: search and filter, details changed on a teacher's behalf.
 
 Headcount changes and cancellations go through ``visitorapp.booking.services`` (the same rules,
 capacity function and signals as the teacher's own link); this module adds what only staff do.
 """
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -13,10 +13,11 @@ from sqlalchemy.orm import selectinload
 from ..audit.models import log_action
 from ..booking import rules
 from ..booking.models import Booking, BookingStatus
+from ..booking.noshows import no_show
 from ..booking.services import find_duplicate
 from ..extensions import db
 from ..programme.models import Event, Slot
-from ..timeutil import local_day_bounds, utcnow
+from ..timeutil import local_day_bounds
 from .services import ConsoleError, apply_changes
 
 
@@ -30,8 +31,8 @@ class BookingFilter:
     stage: str = ""
 
 
-def search(edition_id: int, f: BookingFilter) -> sa.Select:
-    """Bookings of an edition matching the filter, newest slot first.
+def search(edition_id: int, f: BookingFilter, now: datetime) -> sa.Select:
+    """Bookings of an edition matching the filter, newest slot first; 爽约 as of ``now``.
 
     ``q`` matches a reference code, part of a school name, or — four digits — a mobile's last four
     (what a teacher reads out on the phone).
@@ -56,7 +57,7 @@ def search(edition_id: int, f: BookingFilter) -> sa.Select:
     if f.slot_id:
         stmt = stmt.where(Slot.id == f.slot_id)
     if f.status == "no_show":
-        stmt = stmt.where(Booking.no_show.is_(True))
+        stmt = stmt.where(no_show(now))
     elif f.status:
         stmt = stmt.where(Booking.status == f.status)
     if f.stage:
@@ -98,19 +99,4 @@ def _masked(mobile: str) -> str:
     return mask_mobile(mobile)
 
 
-def set_no_show(booking: Booking, no_show: bool) -> None:
-    """爽约: mark (or unmark) a confirmed booking whose slot has ended as never having come."""
-    if not booking.is_active:
-        raise ConsoleError("cancelled", "该预约已取消，无需标记爽约。")
-    if no_show and booking.slot.ends_at > utcnow():
-        raise ConsoleError("slot_not_ended", "场次结束后才能标记爽约。")
-    if booking.no_show == no_show:
-        return
-    booking.no_show = no_show
-    db.session.flush()
-    log_action("booking.no_show" if no_show else "booking.no_show_undo", booking,
-               before={"no_show": not no_show}, after={"no_show": no_show},
-               summary=f"{booking.reference} {'标记爽约' if no_show else '取消爽约标记'}")
-
-
-__all__ = ["BookingFilter", "BookingStatus", "search", "update_details", "set_no_show"]
+__all__ = ["BookingFilter", "BookingStatus", "search", "update_details"]

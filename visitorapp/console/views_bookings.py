@@ -7,11 +7,14 @@ from flask import flash, redirect, render_template, request, url_for
 from ..booking import services as booking_services
 from ..booking.forms import HeadcountForm
 from ..booking.models import STAGE_LABELS, Booking, BookingStatus
+from ..booking.noshows import no_show_ids
+from ..checkin.history import gate_record
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
 from ..programme.models import Venue
+from ..timeutil import utcnow
 from . import bookings
 from .blueprint import bp, edition_or_404, field_error, flash_errors, organizer_required
 from .forms import BookingDetailsForm, StaffCancelForm
@@ -42,10 +45,12 @@ def bookings_list():
     status and stage. Mobiles are masked here."""
     edition = edition_or_404()
     f = _filter_from_args()
-    page = db.paginate(bookings.search(edition.id, f), per_page=50, error_out=False)
+    now = utcnow()
+    page = db.paginate(bookings.search(edition.id, f, now), per_page=50, error_out=False)
     venues = list(db.session.scalars(sa.select(Venue).order_by(Venue.name)))
     return render_template("console/bookings.html", edition=edition, f=f, page=page,
-                           venues=venues, statuses=STATUS_CHOICES, stages=STAGE_LABELS)
+                           venues=venues, statuses=STATUS_CHOICES, stages=STAGE_LABELS,
+                           no_shows=no_show_ids([b.id for b in page.items], now))
 
 
 @bp.get("/bookings/<int:booking_id>")
@@ -62,7 +67,7 @@ def _render_detail(booking, details=None, headcount=None, cancel=None, status=20
         details=details or BookingDetailsForm(obj=booking, school_stage=booking.school_stage.value),
         headcount=headcount or HeadcountForm(obj=booking),
         cancel=cancel or StaffCancelForm(), action=ActionForm(),
-        statuses=BookingStatus), status
+        statuses=BookingStatus, gate=gate_record(booking, utcnow())), status
 
 
 @bp.post("/bookings/<int:booking_id>/details")
@@ -121,21 +126,6 @@ def booking_cancel(booking_id: int):
     else:
         flash_errors(form)
     return _render_detail(booking, cancel=form, status=422)
-
-
-@bp.post("/bookings/<int:booking_id>/no-show")
-@organizer_required
-def booking_no_show(booking_id: int):
-    """爽约: mark (undo=1 to unmark) a group that never came, once its slot has ended."""
-    booking = db.get_or_404(Booking, booking_id)
-    if ActionForm().validate_on_submit():
-        try:
-            atomic(bookings.set_no_show, booking, not request.form.get("undo"))
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            flash("已更新爽约标记。", "success")
-    return redirect(url_for("console.booking_detail", booking_id=booking.id))
 
 
 def _actor() -> str:

@@ -126,7 +126,7 @@ def queue():
     by_slot = {}
     for item in entries:
         by_slot.setdefault(item.slot, []).append(item)
-    no_shows = noshows.no_show_bookings(edition) if edition else []
+    no_shows = noshows.no_show_bookings(edition, utcnow()) if edition else []
     return render_template("waitlist/queue.html", by_slot=by_slot, now=utcnow(), edition=edition,
                            no_shows=no_shows, rule=NoShowRuleForm(hold=edition.hold_no_shows
                                                                    if edition else False))
