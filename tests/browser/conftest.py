@@ -90,3 +90,10 @@ def phone(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def gate_day(time_machine):
+    """The server's clock at the gate tests' moment (tests/checkin/helpers.MOMENT), ticking."""
+    from tests.checkin.helpers import pin_gate_day
+    return pin_gate_day(time_machine, tick=True)

@@ -96,7 +96,6 @@ ACCESS = {
     "console.booking_details": staff(Role.ORGANIZER),
     "console.booking_headcount": staff(Role.ORGANIZER),
     "console.booking_cancel": staff(Role.ORGANIZER),
-    "console.booking_no_show": staff(Role.ORGANIZER),
     "console.edition_copy": staff(Role.ORGANIZER),
     "console.events": staff(Role.ORGANIZER),
     "console.event_form": staff(Role.ORGANIZER),
