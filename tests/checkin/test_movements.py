@@ -88,8 +88,8 @@ def test_exit_counts_against_the_venue_the_group_is_in(db, venue):
 
 
 def test_everyone_out_exits_the_rest_of_partial_groups_and_individuals(db, venue, gate):
-    from tests.registration.helpers import create_individual_slot, register
     from tests.checkin.helpers import ticket
+    from tests.registration.helpers import create_individual_slot, register
     _, a = booking_today(venue, students=20, teachers=2)
     _, b = booking_today(venue, students=30, teachers=2)
     _, c = booking_today(venue, students=10, teachers=1)

@@ -3,7 +3,6 @@ cancellation with notice — each leaving an audit entry; no-shows as the gate r
 from datetime import datetime, time, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from tests.console.conftest import audit_actions
 from tests.factories import create_booking, create_slot, create_user

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from tests.factories import create_booking, create_event, create_slot, group_details
 from visitorapp.booking import noshows
 from visitorapp.booking import services as booking_services
-from visitorapp.booking.services import cancel_booking
 from visitorapp.booking.rules import RuleError
+from visitorapp.booking.services import cancel_booking
 from visitorapp.timeutil import utcnow
 
 

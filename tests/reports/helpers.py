@@ -1,6 +1,7 @@
 """A past week with bookings and check-ins, built through the real services."""
 from datetime import datetime, time, timedelta
 
+from tests.checkin.helpers import scan_at
 from tests.factories import (
     create_booking,
     create_department,
@@ -11,9 +12,9 @@ from tests.factories import (
     create_venue,
 )
 from visitorapp.accounts.models import Role
-from tests.checkin.helpers import scan_at
 from visitorapp.programme.models import EventCategory
 from visitorapp.timeutil import TZ, local_today
+
 
 def check_in(booking, students=None, teachers=None, *, direction="in", result="ok", at=None):
     """One scan of ``booking`` at the gate, at ``at`` (default: 5 minutes into its slot), through

@@ -17,7 +17,6 @@ from tests.factories import (
 from tests.reports.helpers import check_in
 from visitorapp.timeutil import TZ
 
-
 #: The moment the roster is printed: 11:00 in Shanghai on a day of the week.
 NOW = datetime(2031, 5, 14, 11, 0, tzinfo=TZ)
 

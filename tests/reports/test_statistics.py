@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from tests.factories import create_edition, create_user
 from tests.reports.helpers import check_in, past_week
 from visitorapp.booking.models import Booking
+from visitorapp.checkin.counts import arrivals
 from visitorapp.checkin.models import CheckIn
 from visitorapp.database import atomic
-from visitorapp.extensions import db
 from visitorapp.errors import DomainError
+from visitorapp.extensions import db
 from visitorapp.reports import purge, services, statistics
-from visitorapp.checkin.counts import arrivals
 
 
 def accepted_entries_total() -> int:

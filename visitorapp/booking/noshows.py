@@ -22,7 +22,6 @@ from ..timeutil import utcnow
 from .models import Booking, BookingStatus
 from .rules import RuleError
 
-
 #: The booking's own slot, apart from any Slot the caller's query joins.
 _slot = aliased(Slot)
 
