@@ -60,7 +60,7 @@ class TicketState:
 
     def venue_with_most_inside(self) -> int | None:
         occupied = [p for p in self.presences.values() if p.persons > 0]
-        return max(occupied, key=lambda p: p.persons).venue_id if occupied else None
+        return max(occupied, key=lambda p: (p.persons, -p.venue_id)).venue_id if occupied else None
 
 
 def lock(holder: Holder, day: date) -> TicketState:
@@ -95,9 +95,10 @@ def apply(state: TicketState, move: Movement, when: datetime) -> None:
     presence.arrived_students += sign * move.arrived_students
     presence.arrived_teachers += sign * move.arrived_teachers
     if move.direction == Direction.IN.value:
-        if state.attendance.first_in_at is None or when < state.attendance.first_in_at:
-            state.attendance.first_in_at = when
-        state.attendance.last_in_at = when
+        # An offline scan synced late may be older than what the server already has.
+        attendance = state.attendance
+        attendance.first_in_at = min(filter(None, (attendance.first_in_at, when)))
+        attendance.last_in_at = max(filter(None, (attendance.last_in_at, when)))
 
 
 def revert(state: TicketState, scan: CheckIn) -> None:
