@@ -164,28 +164,30 @@ def test_gate_cannot_scan_for_another_venue(db, venue, gate):
     assert scan(token, other, gate).checkin.result == "forbidden_venue"
 
 
-def test_full_venue_asks_before_letting_more_in(db, gate):
-    small = create_venue(safe_occupancy=60)
-    gate.user.venues.append(small)
-    _, first = booking_today(small, students=40, teachers=2, slot=slot_now(small, minutes=60))
-    later = slot_now(small, starts_in=timedelta(minutes=80), minutes=60)
-    _, second = booking_today(small, students=30, teachers=2, slot=later)
-    assert scan(first, small, gate).checkin.result == "ok"
-    half_past = MOMENT + timedelta(minutes=30)
-    c = scan(second, small, gate, now=half_past).checkin
-    assert c.result == "confirm_required" and c.message.startswith(f"{small.name}在场人数将超过安全上限")
-    c = scan(second, small, gate, confirm=True, now=half_past).checkin
-    assert c.result == "ok" and "venue_full" in c.warnings
-    assert on_site(DAY, small.id) == 74
-
-
-def test_offline_admission_into_a_full_venue_is_recorded_with_a_warning(db, gate):
+@pytest.fixture
+def full_venue(db, gate):
+    """A 50-person room: a group of 32 inside, the next group of 22 due at 10:40."""
     small = create_venue(safe_occupancy=50)
     gate.user.venues.append(small)
     _, first = booking_today(small, students=30, teachers=2, slot=slot_now(small, minutes=60))
     later = slot_now(small, starts_in=timedelta(minutes=80), minutes=60)
     _, second = booking_today(small, students=20, teachers=2, slot=later)
-    scan(first, small, gate)
+    assert scan(first, small, gate).checkin.result == "ok"
+    return small, second
+
+
+def test_full_venue_asks_before_letting_more_in(db, gate, full_venue):
+    small, second = full_venue
+    half_past = MOMENT + timedelta(minutes=30)
+    c = scan(second, small, gate, now=half_past).checkin
+    assert c.result == "confirm_required" and c.message.startswith(f"{small.name}在场人数将超过安全上限")
+    c = scan(second, small, gate, confirm=True, now=half_past).checkin
+    assert c.result == "ok" and "venue_full" in c.warnings
+    assert on_site(DAY, small.id) == 54
+
+
+def test_offline_admission_into_a_full_venue_is_recorded_with_a_warning(db, gate, full_venue):
+    small, second = full_venue
     c = scan(second, small, gate, offline=True, scanned_at=MOMENT + timedelta(minutes=30),
              local_result="ok", now=MOMENT + timedelta(minutes=40)).checkin
     assert (c.result, c.conflict) == ("ok", False) and "venue_full" in c.warnings

@@ -123,6 +123,10 @@ def revoke(device_id: int):
 def init_app(app):
     from . import api
     from .cli import devices as devices_cli
+    # The gate's tolerances (docs/gate.md), overridable like any setting (VISITORAPP_CHECKIN_…).
+    app.config.setdefault("CHECKIN_EARLY_CONFIRM_MINUTES", 60)
+    app.config.setdefault("CHECKIN_LATE_WARNING_MINUTES", 30)
+    app.config.setdefault("CHECKIN_REPEAT_WINDOW_SECONDS", 300)
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     app.cli.add_command(devices_cli)

@@ -31,7 +31,6 @@ class SlotFigures:
     capacity: int
     booked: int
     is_open: bool
-    ended: bool
     groups: int = 0
     #: Persons who arrived (签到) for this slot, groups and registrants.
     arrived: int = 0
@@ -97,8 +96,7 @@ def day_figures(edition: Edition, day: date, now: datetime) -> DayFigures:
     for s in slots:
         venues[s.venue_id].slots.append(SlotFigures(
             s.id, venues[s.venue_id].name, s.event.name, format_time(s.starts_at),
-            format_time(s.ends_at), s.capacity, s.booked, s.is_open, s.ends_at <= now,
-            groups=groups.get(s.id, 0), arrived=arrived.get(s.id, 0),
+            format_time(s.ends_at), s.capacity, s.booked, s.is_open, groups=groups.get(s.id, 0), arrived=arrived.get(s.id, 0),
             no_show=int(no_shows.get(s.id) or 0)))
     campus = db.session.scalar(sa.select(CampusDay.booked).where(
         CampusDay.edition_id == edition.id, CampusDay.day == day))
