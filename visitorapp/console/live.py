@@ -96,8 +96,8 @@ def day_figures(edition: Edition, day: date, now: datetime) -> DayFigures:
     for s in slots:
         venues[s.venue_id].slots.append(SlotFigures(
             s.id, venues[s.venue_id].name, s.event.name, format_time(s.starts_at),
-            format_time(s.ends_at), s.capacity, s.booked, s.is_open, groups=groups.get(s.id, 0), arrived=arrived.get(s.id, 0),
-            no_show=int(no_shows.get(s.id) or 0)))
+            format_time(s.ends_at), s.capacity, s.booked, s.is_open, groups=groups.get(s.id, 0),
+            arrived=arrived.get(s.id, 0), no_show=int(no_shows.get(s.id) or 0)))
     campus = db.session.scalar(sa.select(CampusDay.booked).where(
         CampusDay.edition_id == edition.id, CampusDay.day == day))
     result = DayFigures(day, edition.daily_cap, venues=list(venues.values()))
