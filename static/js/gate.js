@@ -361,5 +361,6 @@
   setInterval(refreshTickets, 5 * 60000);
   sync();
   input.focus();
+  root.dataset.ready = "1";  // handlers attached: scans typed from now on are decided here
   startCamera();
 })();

@@ -16,6 +16,7 @@ def test_offline_scans_are_queued_and_synced_once(phone, gate_day, live_server, 
 
     phone.context.set_offline(True)
     phone.reload()  # even a reload works without the network
+    expect(phone.locator("#gate")).to_have_attribute("data-ready", "1")
     expect(phone.locator("#net")).to_have_text("离线")
     for _ in range(2):
         phone.locator("#scan-input").focus()
