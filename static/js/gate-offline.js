@@ -78,9 +78,10 @@
         return { result: "ok", booking, h, persons: inside, message: "离场已离线登记：" + t.school + "，" + inside + "人。" };
       }
       if (t.status === "cancelled") return { result: "revoked", booking, message: "入场码已作废：已取消。" };
-      const booked = t.students + t.teachers;
-      const outside = Math.max(booked, arrived) - inside;
-      if (outside <= 0) return { result: "already_inside", booking, message: "已在场：" + inside + "人在内，无需再次放行。" };
+      // As the server: those who went out come back; if nobody went out, those still due arrive.
+      const gone = arrived - inside, due = Math.max(0, t.students + t.teachers - arrived);
+      const persons = gone > 0 ? gone : due;
+      if (persons <= 0) return { result: "already_inside", booking, message: "已在场：" + inside + "人在内，无需再次放行。" };
       const reasons = [];
       if (venueId && t.venue_id && String(t.venue_id) !== String(venueId) && !(String(venueId) in venues))
         reasons.push("这是“" + (t.venue || "其他场馆") + "”的预约，不是本场馆");
@@ -90,10 +91,10 @@
       if (reasons.length && !confirm) {
         return { result: "confirm_required", booking, message: reasons.join("；") + "。请核实后确认放行。" };
       }
-      const fresh = Math.max(0, inside + outside - arrived);
-      return { result: fresh ? "ok" : "re_entry", booking, h, persons: outside,
+      const fresh = Math.max(0, inside + persons - arrived);
+      return { result: fresh ? "ok" : "re_entry", booking, h, persons,
         warnings: reasons.map((r) => ({ code: "confirmed", message: r + "（已确认放行）。" })),
-        message: (fresh ? "签到成功（离线）：" : "再次入场（离线）：") + t.school + "，" + outside + "人。" };
+        message: (fresh ? "签到成功（离线）：" : "再次入场（离线）：") + t.school + "，" + persons + "人。" };
     },
     isReference,
     localDay,

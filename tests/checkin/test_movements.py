@@ -168,3 +168,17 @@ def test_cancelled_registration_is_revoked_at_the_gate(db, venue, gate):
     registration_services.cancel_registration(person)
     c = scan(ticket(person), venue, gate)
     assert c.result == "revoked" and "已取消" in c.message
+
+
+def test_coming_back_from_a_break_does_not_bring_the_absent_pupils(db, venue, gate):
+    booking, token = booking_today(venue, students=40, teachers=2)
+    scan(token, venue, gate, students=38, teachers=2)       # two pupils stayed home
+    scan(token, venue, gate, "out", minutes=60)
+    back = scan(token, venue, gate, minutes=80)
+    assert (back.result, back.students, back.teachers) == ("re_entry", 38, 2)
+    assert arrived(booking) == 40 and counts.on_site(DAY) == 40
+    # The two late pupils do turn up with the next break's return: counted, no confirmation.
+    scan(token, venue, gate, "out", minutes=100)
+    late = scan(token, venue, gate, students=40, teachers=2, minutes=110)
+    assert (late.result, late.arrived_students) == ("ok", 2) and "其中再次入场 40 人" in late.message
+    assert arrived(booking) == 42

@@ -148,12 +148,13 @@ class GateDay(RuleBasedStateMachine):
     def expect_entry(self, key, venue, numbers, confirm, passed=False, when=None) -> str:
         t, when = self.model[key], when or self.now
         (as_, at), (is_, it) = t.arrived, t.inside_total()
-        out_s = as_ - is_ + max(0, t.booked[0] - as_)
-        out_t = at - it + max(0, t.booked[1] - at)
+        gone = (as_ - is_, at - it)
+        due = (max(0, t.booked[0] - as_), max(0, t.booked[1] - at))
+        out_s, out_t = gone[0] + due[0], gone[1] + due[1]
         explicit = t.group and numbers is not None
-        s, te = numbers if explicit else (out_s, out_t)
-        double = t.last_in is not None and as_ - is_ + at - it == 0 and when - t.last_in < WINDOW
-        if not explicit and is_ + it > 0 and (out_s + out_t == 0 or double):
+        s, te = numbers if explicit else (gone if sum(gone) else due)
+        double = t.last_in is not None and sum(gone) == 0 and when - t.last_in < WINDOW
+        if not explicit and is_ + it > 0 and (s + te == 0 or double):
             return "already_inside"
         if s + te == 0:
             return "no_persons"

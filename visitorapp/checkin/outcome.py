@@ -3,9 +3,9 @@
 ``decide`` looks at the ticket's presence (read under its lock) and says what is physically
 possible, in the words of docs/gate.md:
 
-* Entry — by default everyone of the ticket who is outside comes in: those who went out (再次入场)
-  and those booked who have not come yet (签到). Persons beyond that are "extra" and need a
-  confirmation (and free places). A ticket whose persons are all inside answers 已在场 (amber),
+* Entry — by default those of the ticket who went out come back (再次入场), or, when nobody went
+  out, those booked who have not come yet arrive (签到: the second bus). Persons beyond everyone
+  outside (gone out + still due) are "extra" and need a confirmation (and free places). A ticket whose persons are all inside answers 已在场 (amber),
   and so does a second scan within a short window of an entry when nobody has gone out — a
   double scan, not the rest of the group. Entering at another venue's gate, far too early, or
   into a full venue asks for a confirmation too (⚠ 需确认).
@@ -85,15 +85,17 @@ def _enter(holder, state, venue, req, rules, venue_on_site) -> Decision:
     booked_s, booked_t = holder.booked
     arr_s, arr_t = state.arrived
     in_s, in_t = state.inside
-    gone_out = (arr_s - in_s) + (arr_t - in_t)
-    out_s = (arr_s - in_s) + max(0, booked_s - arr_s)
-    out_t = (arr_t - in_t) + max(0, booked_t - arr_t)
+    gone_s, gone_t = arr_s - in_s, arr_t - in_t                      # came, then went out
+    due_s, due_t = max(0, booked_s - arr_s), max(0, booked_t - arr_t)  # booked, not come yet
+    out_s, out_t = gone_s + due_s, gone_t + due_t
     explicit = holder.is_group and (req.students is not None or req.teachers is not None)
-    s = req.students if explicit and req.students is not None else out_s
-    t = req.teachers if explicit and req.teachers is not None else out_t
+    # By default those who went out come back; if nobody went out, those still due arrive.
+    default = (gone_s, gone_t) if gone_s + gone_t else (due_s, due_t)
+    s = req.students if explicit and req.students is not None else default[0]
+    t = req.teachers if explicit and req.teachers is not None else default[1]
     last_in = state.attendance.last_in_at
-    double_scan = last_in is not None and gone_out == 0 and req.when - last_in < rules.repeat_window
-    if not (req.correcting or explicit) and in_s + in_t > 0 and (out_s + out_t == 0 or double_scan):
+    double_scan = last_in is not None and gone_s + gone_t == 0 and req.when - last_in < rules.repeat_window
+    if not (req.correcting or explicit) and in_s + in_t > 0 and (s + t == 0 or double_scan):
         return Decision(CheckInResult.ALREADY_INSIDE,
                         f"{_who(holder)}已在场：{in_s + in_t}人在内（最近一次入场 "
                         f"{format_time(last_in) if last_in else '—'}），无需再次放行。")
