@@ -93,3 +93,13 @@ def test_everyone_out_lists_who_is_inside_before_exiting(phone, gate_day, live_s
     phone.get_by_role("button", name="确认 32 人全部离场").click()
     expect(phone.locator("body")).to_contain_text("共 32 人登记离场")
     expect(phone.locator("#campus-on-site")).to_have_text("0")
+
+
+def test_a_booking_reference_typed_by_hand(phone, gate_day, live_server, db, fake_camera_file):
+    blank_camera(fake_camera_file)
+    _, _, booking, _ = gate_world(db, school_name="攸县第一中学", students=20, teachers=1)
+    sign_in(phone, live_server)
+    scan(phone, booking.reference.lower())
+    expect(phone.locator("#outcome-title")).to_have_text("✔ 放行")
+    expect(phone.locator("#outcome-booking")).to_contain_text("攸县第一中学")
+    expect(phone.locator("#campus-on-site")).to_have_text("21")
