@@ -7,8 +7,9 @@ possible, in the words of docs/gate.md:
   out, those booked who have not come yet arrive (签到: the second bus). Persons beyond everyone
   outside (gone out + still due) are "extra" and need a confirmation (and free places). A
   ticket with nobody left to come in answers 已在场 (amber), and so does a second scan within a
-  short window of an entry when nobody has gone out — a double scan, not the rest of the group. Entering at another venue's gate, far too early, or
-  into a full venue asks for a confirmation too (⚠ 需确认).
+  short window of an entry when nobody has gone out — a double scan, not the rest of the group.
+  Entering at another venue's gate, far too early, or into a full venue asks for a confirmation
+  too (⚠ 需确认).
 * Exit — by default everyone of the ticket inside that venue leaves; more than are inside is
   refused with the count inside. An exit counts where the persons are: at the scanning gate's
   venue when some are inside it, else where most of them are.
