@@ -58,7 +58,8 @@
       const booking = { reference: t.reference, school: t.school, students: t.students,
         teachers: t.teachers, time: hm(t.starts_at) + "–" + hm(t.ends_at), venue: "" };
       const mine = this.queue().filter((i) => i.h === h && i.local_result === "ok");
-      if (t.status === "cancelled") return { result: "revoked", booking, message: "入场码已作废：预约已取消。" };
+      if (t.status === "pending") return { result: "under_review", booking, message: "入场码尚未生效：预约待审核。" };
+      if (t.status !== "confirmed") return { result: "revoked", booking, message: "入场码已作废：预约已取消。" };
       if (direction === "out") {
         if (!(t.checked_in || mine.some((i) => i.direction === "in")))
           return { result: "not_checked_in", booking, message: "该团队尚未签到，无法登记离场。" };

@@ -11,7 +11,7 @@
     revoked: "✘ 已作废", unknown: "✘ 无效票码", forged: "✘ 伪造票码", wrong_day: "✘ 非今日预约",
     not_checked_in: "✘ 未签到", confirm_required: "⚠ 需确认", over_capacity: "✘ 超出容量",
     forbidden_venue: "✘ 无权核验", no_venue: "⚠ 请选择场馆", no_persons: "✘ 人数有误",
-    pending: "⏳ 已离线记录",
+    pending: "⏳ 已离线记录", under_review: "✘ 待审核",
   };
   let online = navigator.onLine;
   let last = { text: "", at: 0 };

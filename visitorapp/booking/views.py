@@ -1,14 +1,14 @@
 """Public booking pages: slot picker, group form, confirmation, self-service via the manage link."""
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..programme import services as programme
 from ..programme.models import Slot
-from . import capacity, rules, services
+from . import approval, capacity, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
 from .services import GroupDetails
 
@@ -58,8 +58,7 @@ def new(slot_id: int):
     answers 422 with the reason beside its field, or above the form when it concerns the slot.
     """
     slot = db.get_or_404(Slot, slot_id)
-    if slot.is_rehearsal or not slot.event.is_published:
-        abort(404)
+    rules.check_published(slot)  # 404 for the public
     form = BookingForm()
     problem = rules.bookable_problem(slot)
     form_error = problem.message if problem else None
@@ -95,7 +94,7 @@ def new(slot_id: int):
 def confirmation(token: str):
     """Shown once after booking: the reference code and the management link to keep."""
     booking = services.by_manage_token(token)
-    if not booking.is_active:
+    if not booking.holds_places:
         return redirect(url_for("booking.manage", token=token))
     return render_template("booking/confirmation.html", booking=booking)
 
@@ -200,7 +199,7 @@ def _changeable(booking) -> bool:
         rules.check_changeable(booking.slot)
     except DomainError:
         return False
-    return booking.is_active
+    return booking.holds_places
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -212,3 +211,4 @@ def _parse_day(value: str | None) -> date | None:
 
 def init_app(app):
     app.register_blueprint(bp)
+    approval.register_cli(app)
