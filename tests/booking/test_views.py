@@ -259,7 +259,8 @@ def test_second_booking_by_same_mobile_says_nothing_about_the_first(client, db, 
 
 def test_privacy_page_says_what_why_and_how_long(client):
     page = text(client.get("/privacy"))
-    for words in ("我们收集什么", "为什么收集", "保存多久", "90 天", "不收集学生姓名、身份证号"):
+    for words in ("我们收集什么", "为什么收集", "保存多久", "90 天", "不收集学生姓名、身份证号",
+                  "学号不作为报名限制", "上传的文件从服务器上删除"):
         assert words in page
 
 

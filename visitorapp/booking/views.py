@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
 from . import approval, capacity, rules, services
@@ -122,7 +123,8 @@ def change_headcount(token: str):
         except DomainError as exc:
             flash(exc.message, "error")
         else:
-            flash("人数已修改，入场码不变。", "success")
+            flash("人数已修改，团队需经工作组审核，审核通过前入场码不能用于入场，结果将邮件通知。"
+                  if booking.is_pending else "人数已修改，入场码不变。", "success")
             return redirect(url_for("booking.manage", token=token))
         db.session.refresh(booking)
     return _manage_page(booking, form), 422
@@ -149,9 +151,12 @@ def cancel(token: str):
 
 @bp.get("/privacy")
 def privacy():
-    """个人信息保护说明: what is kept, why, for how long."""
-    return render_template("booking/privacy.html",
-                           retention_days=current_app.config["RETENTION_DAYS"])
+    """个人信息保护说明: what each kind of sign-up collects, why, and the day it is deleted
+    (the same RETENTION_DAYS and date the purge uses)."""
+    edition = programme.current_edition()
+    days = current_app.config["RETENTION_DAYS"]
+    return render_template("booking/privacy.html", retention_days=days, edition=edition,
+                           purge_on=retention_ends(edition.ends_on, days) if edition else None)
 
 
 def details_from_form(form: BookingForm) -> GroupDetails:

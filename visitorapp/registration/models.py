@@ -99,6 +99,8 @@ class Registration(db.Model):
         _enum(RegistrationStatus), default=RegistrationStatus.CONFIRMED)
     source: Mapped[str] = mapped_column(sa.String(10), default="web")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Personal data replaced by placeholders and files deleted (flask purge-personal-data).
+    anonymized: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     slot: Mapped[Slot] = relationship()

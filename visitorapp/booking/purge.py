@@ -1,0 +1,36 @@
+"""Purge step for group bookings: leaders' names, mobiles, e-mails, notes and reasons go; school,
+stage, grades, numbers, status and check-ins stay (接待学校数 and 附件1 need them). The week's
+fair-share counters go too: their keys are the mobiles and school names as matched."""
+import sqlalchemy as sa
+
+from ..audit.models import scrub
+from ..extensions import db
+from ..privacy import ANONYMOUS_NAME, PURGED_TEXT, Purged
+from ..programme.models import Edition, Event, Slot
+from .models import Booking, DailyShare
+
+
+def purge(edition: Edition) -> Purged:
+    rows = db.session.execute(
+        sa.select(Booking.id, Booking.leader_name, Booking.leader_mobile, Booking.email,
+                  Booking.notes, Booking.cancel_reason)
+        .join(Slot, Booking.slot_id == Slot.id).join(Event, Slot.event_id == Event.id)
+        .where(Event.edition_id == edition.id, Booking.anonymized.is_(False))).all()
+    done = Purged(count=len(rows))
+    db.session.execute(sa.delete(DailyShare).where(DailyShare.edition_id == edition.id))
+    if not rows:
+        return done
+    ids = [r.id for r in rows]
+    for r in rows:
+        done.addresses.add(r.email)
+        done.texts.update((r.leader_name, r.leader_mobile, r.email, r.notes, r.cancel_reason))
+    for start in range(0, len(ids), 500):
+        # The placeholder mobile stays unique per booking: (slot, mobile) is unique while held.
+        db.session.execute(
+            sa.update(Booking).where(Booking.id.in_(ids[start:start + 500])).values(
+                leader_name=ANONYMOUS_NAME,
+                leader_mobile=sa.literal("anon-") + sa.cast(Booking.id, sa.String),
+                email="", notes="", cancel_reason="", anonymized=True)
+            .execution_options(synchronize_session=False))
+    scrub("booking", ids, done.texts, PURGED_TEXT)
+    return done
