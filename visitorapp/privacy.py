@@ -7,6 +7,10 @@ runs every step for a week once its retention period is over.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+
+from .extensions import db
+
 #: What replaces a name; mobiles become "anon-<id>" (unique, so the partial unique indexes hold).
 ANONYMOUS_NAME = "（已匿名）"
 #: What replaces any other personal text (mail bodies, audit values, a student number).
@@ -31,3 +35,29 @@ class Purged:
     texts: set[str] = field(default_factory=set)
     #: Uploaded files to delete from disk once the transaction has committed.
     files: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, rows) -> "Purged":
+        """From the rows about to be purged: ``id`` and their personal columns (``email`` one of
+        them; a JSON column's text values count too)."""
+        done = cls(count=len(rows))
+        for row in rows:
+            data = row._mapping
+            done.addresses.add(data.get("email", ""))
+            for key, value in data.items():
+                values = value.values() if isinstance(value, dict) else (value,)
+                if key != "id":
+                    done.texts.update(v for v in values if isinstance(v, str))
+        return done
+
+
+def anonymise(model, ids: list[int], **values) -> None:
+    """UPDATE ``model`` rows by id (in chunks: an IN list stays small) with ``values``."""
+    for start in range(0, len(ids), 500):
+        db.session.execute(sa.update(model).where(model.id.in_(ids[start:start + 500])).values(**values)
+                           .execution_options(synchronize_session=False))
+
+
+def anonymous_mobile(model):
+    """"anon-<id>": unique per row, so the partial unique indexes on mobiles still hold."""
+    return sa.literal("anon-") + sa.cast(model.id, sa.String)

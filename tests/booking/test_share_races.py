@@ -2,17 +2,18 @@
 once into slots with plenty of room never holds more than its share of the day — on SQLite and on
 PostgreSQL, through the real service and over HTTP against a live threaded server.
 """
-import json
-import threading
-import urllib.error
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from tests.booking.test_concurrency import RACERS, assert_consistent, outcomes_ok, race, setup
+from tests.booking.test_concurrency import (
+    RACERS,
+    assert_consistent,
+    outcomes_ok,
+    post_bookings_at_once,
+    race,
+    setup,
+)
 from tests.booking.test_shares import counters, expected_shares
 from tests.factories import create_edition, create_event, create_slot, group_details
 from visitorapp.booking import services
@@ -82,30 +83,10 @@ def test_one_school_typed_many_ways_never_exceeds_its_daily_share(race_app):
 def test_http_race_of_one_client_against_a_live_server(race_app):
     """The attack from the report: one client, one mobile, the JSON API, as fast as it can."""
     edition_id, slots = setup(race_app, build(mobile_limit=100, school_limit=300))
-    server = make_server("127.0.0.1", 0, race_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}/api/v1/bookings"
-    barrier = threading.Barrier(RACERS)
-
-    def post(i):
-        body = json.dumps({"slot_id": slots[i % SLOTS], "school_name": f"株洲市第{i + 1}中学",
-                           "school_stage": "junior", "students": 9, "teachers": 1,
-                           "leader_name": "王老师", "leader_mobile": "13912345678"}).encode()
-        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-        barrier.wait()
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read())
-
-    try:
-        with ThreadPoolExecutor(RACERS) as pool:
-            answers = list(pool.map(post, range(RACERS)))
-    finally:
-        server.shutdown()
-        thread.join()
+    answers = post_bookings_at_once(race_app, [
+        {"slot_id": slots[i % SLOTS], "school_name": f"株洲市第{i + 1}中学", "school_stage": "junior",
+         "students": 9, "teachers": 1, "leader_name": "王老师", "leader_mobile": "13912345678"}
+        for i in range(RACERS)])
     statuses = [status for status, _ in answers]
     assert set(statuses) <= {201, 409, 503}, statuses
     for status, body in answers:

@@ -7,29 +7,21 @@ from playwright.sync_api import expect
 
 from tests.browser.test_booking_flow import fill_group
 from tests.factories import create_booking, create_slot
-from tests.mailserver import SMTPServer, body
+from tests.mailserver import body
 from visitorapp.outbox.services import send_due
 
 
 @pytest.fixture
-def mail_server():
-    server = SMTPServer()
-    server.start()
-    yield server
-    server.stop()
+def app_config(app_config, smtp_server):
+    return {**app_config, **smtp_server.config}
 
 
-@pytest.fixture
-def app_config(app_config, mail_server):
-    return {**app_config, **mail_server.config}
-
-
-def test_a_teacher_recovers_a_lost_link_by_mail(phone, live_server, db, app, mail_server):
+def test_a_teacher_recovers_a_lost_link_by_mail(phone, live_server, db, app, smtp_server):
     slot = create_slot(capacity=200)
     booking = create_booking(slot, leader_mobile="13812345678", email="wang@school.cn")
     db.session.commit()
     send_due()  # the confirmation went out when the booking was made; the teacher lost it
-    mail_server.inbox.messages.clear()
+    smtp_server.inbox.messages.clear()
 
     phone.goto(f"{live_server}/book/{slot.id}")
     fill_group(phone)
@@ -48,7 +40,7 @@ def test_a_teacher_recovers_a_lost_link_by_mail(phone, live_server, db, app, mai
 
     with app.app_context():
         assert send_due()["sent"] == 1
-    [mail] = mail_server.messages
+    [mail] = smtp_server.messages
     assert mail["X-Envelope-To"] == "wang@school.cn"
     link = re.search(r"管理链接：(\S+)", body(mail, "plain")).group(1)
     phone.goto(link.replace("http://localhost", live_server))

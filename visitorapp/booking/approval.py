@@ -116,8 +116,6 @@ def expire_pending_command():
 
 
 def register_cli(app) -> None:
-    group = app.cli.commands.get("bookings")
-    if group is None:
-        group = click.Group("bookings", help="Booking maintenance commands.")
-        app.cli.add_command(group)
-    group.add_command(expire_pending_command)
+    """`flask bookings expire-pending`, beside `flask bookings mark-no-shows`."""
+    app.cli.commands.setdefault("bookings", click.Group("bookings", help="Booking maintenance commands."))
+    app.cli.commands["bookings"].add_command(expire_pending_command)

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from ..audit.models import scrub
 from ..extensions import db
-from ..privacy import ANONYMOUS_NAME, PURGED_TEXT, Purged
+from ..privacy import ANONYMOUS_NAME, PURGED_TEXT, Purged, anonymise, anonymous_mobile
 from ..programme.models import Edition, Event, Slot
 from .models import Booking, DailyShare
 
@@ -16,21 +16,10 @@ def purge(edition: Edition) -> Purged:
                   Booking.notes, Booking.cancel_reason)
         .join(Slot, Booking.slot_id == Slot.id).join(Event, Slot.event_id == Event.id)
         .where(Event.edition_id == edition.id, Booking.anonymized.is_(False))).all()
-    done = Purged(count=len(rows))
     db.session.execute(sa.delete(DailyShare).where(DailyShare.edition_id == edition.id))
-    if not rows:
-        return done
+    done = Purged.of(rows)
     ids = [r.id for r in rows]
-    for r in rows:
-        done.addresses.add(r.email)
-        done.texts.update((r.leader_name, r.leader_mobile, r.email, r.notes, r.cancel_reason))
-    for start in range(0, len(ids), 500):
-        # The placeholder mobile stays unique per booking: (slot, mobile) is unique while held.
-        db.session.execute(
-            sa.update(Booking).where(Booking.id.in_(ids[start:start + 500])).values(
-                leader_name=ANONYMOUS_NAME,
-                leader_mobile=sa.literal("anon-") + sa.cast(Booking.id, sa.String),
-                email="", notes="", cancel_reason="", anonymized=True)
-            .execution_options(synchronize_session=False))
+    anonymise(Booking, ids, leader_name=ANONYMOUS_NAME, leader_mobile=anonymous_mobile(Booking),
+              email="", notes="", cancel_reason="", anonymized=True)
     scrub("booking", ids, done.texts, PURGED_TEXT)
     return done

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ..audit.models import scrub
 from ..extensions import db
-from ..privacy import ANONYMOUS_NAME, PURGED_TEXT, Purged
+from ..privacy import ANONYMOUS_NAME, PURGED_TEXT, Purged, anonymise, anonymous_mobile
 from ..programme.models import Edition, Event
 from .answers import stored_files
 from .models import Registration
@@ -20,23 +20,11 @@ def purge(edition: Edition) -> Purged:
                   Registration.student_number, Registration.class_name, Registration.answers)
         .join(Event, Registration.event_id == Event.id)
         .where(Event.edition_id == edition.id, Registration.anonymized.is_(False))).all()
-    done = Purged(count=len(rows))
-    if not rows:
-        return done
+    done = Purged.of(rows)
+    done.files = [name for r in rows for name in stored_files(r.answers)]
     ids = [r.id for r in rows]
-    for r in rows:
-        done.addresses.add(r.email)
-        done.texts.update((r.name, r.mobile, r.email, r.student_number, r.class_name))
-        done.texts.update(a for a in (r.answers or {}).values() if isinstance(a, str))
-        done.files.extend(stored_files(r.answers))
-    for start in range(0, len(ids), 500):
-        db.session.execute(
-            sa.update(Registration).where(Registration.id.in_(ids[start:start + 500])).values(
-                name=ANONYMOUS_NAME,
-                mobile=sa.literal("anon-") + sa.cast(Registration.id, sa.String),
-                email="", class_name="", answers={}, anonymized=True,
-                student_number=sa.case((Registration.student_number != "", PURGED_TEXT),
-                                       else_=""))
-            .execution_options(synchronize_session=False))
+    anonymise(Registration, ids, name=ANONYMOUS_NAME, mobile=anonymous_mobile(Registration),
+              email="", class_name="", answers={}, anonymized=True,
+              student_number=sa.case((Registration.student_number != "", PURGED_TEXT), else_=""))
     scrub("registration", ids, done.texts, PURGED_TEXT)
     return done
