@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from tests.factories import create_booking, create_slot
 from tests.mailserver import body
 from tests.registration.helpers import create_individual_slot, register
+from visitorapp.booking import services
+from visitorapp.database import atomic
 from visitorapp.outbox.models import OutboxMessage
 from visitorapp.tickets.tokens import token_for
 
@@ -123,6 +125,10 @@ def test_a_cancelled_booking_or_one_without_email_gets_no_mail(client, db):
     no_mail = create_booking(create_slot(), leader_mobile="13811113333", email="")
     db.session.commit()
     response, _ = ask(client, mobile="13811113333", reference=no_mail.reference)
+    assert response.status_code == 302
+    cancelled = create_booking(create_slot(), leader_mobile="13811114444", email="c@example.com")
+    atomic(services.cancel_booking, cancelled)
+    response, _ = ask(client, mobile="13811114444", reference=cancelled.reference)
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
                              .where(OutboxMessage.kind == "recovery")) == 0

@@ -4,7 +4,7 @@ import time
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from ..database import atomic
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..timeutil import utcnow
 from . import services
 from .forms import RecoveryForm
@@ -29,8 +29,6 @@ def request_links():
     if form.validate_on_submit():
         atomic(services.send_links, form.mobile.data, form.reference.data or "",
                form.email.data or "", utcnow())
-        # Let go of what the lookup loaded now, inside the constant time, not after it.
-        db.session.close()
         _wait_until(started + current_app.config["RECOVERY_MIN_SECONDS"])
         return redirect(url_for(".sent"))
     return render_template("recovery/request.html", form=form), \
