@@ -39,6 +39,12 @@ class Defaults:
     RATELIMIT_PUBLIC_FORM = "20 per minute;200 per hour"
     RATELIMIT_API = "60 per minute"
     RATELIMIT_LOGIN = "10 per minute"
+    #: 找回预约/报名: per client; each address also gets at most RECOVERY_MAILS_PER_HOUR mails.
+    RATELIMIT_RECOVERY = "5 per minute;30 per hour"
+    RECOVERY_MAILS_PER_HOUR = 3
+    #: The recovery page answers no sooner than this (seconds), found or not: its timing must
+    #: not tell whether a booking exists (the lookup and queueing a mail take far less).
+    RECOVERY_MIN_SECONDS = 0.6
 
     # Flask-Mail. Without a server, messages wait in the outbox (viewable by organizers).
     MAIL_SERVER = "localhost"

@@ -7,7 +7,7 @@ there) hold the sums. Existing check-ins — the 2026 demo's included — are re
 the order they were scanned, and "already_checked_in" becomes "already_inside".
 
 Revision ID: i10_presence
-Revises: 4bfe729d1096
+Revises: 68329e3e2fbe
 Create Date: 2026-12-02 04:00:00
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i10_presence"
-down_revision = "4bfe729d1096"
+down_revision = "68329e3e2fbe"
 branch_labels = None
 depends_on = None
 

@@ -77,7 +77,8 @@
         if (inside <= 0) return { result: "already_checked_out", booking, message: "已全部离场，目前无人在场。" };
         return { result: "ok", booking, h, persons: inside, message: "离场已离线登记：" + t.school + "，" + inside + "人。" };
       }
-      if (t.status === "cancelled") return { result: "revoked", booking, message: "入场码已作废：已取消。" };
+      if (t.status === "pending") return { result: "under_review", booking, message: "入场码尚未生效：预约待审核。" };
+      if (t.status !== "confirmed") return { result: "revoked", booking, message: "入场码已作废：已取消。" };
       // As the server: those who went out come back; if nobody went out, those still due arrive.
       const gone = arrived - inside, due = Math.max(0, t.students + t.teachers - arrived);
       const persons = gone > 0 ? gone : due;

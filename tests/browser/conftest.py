@@ -10,6 +10,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.mailserver import smtp_server  # noqa: F401 - fixture
+
 from .fakecam import write_qr_y4m
 
 CHROMIUM = "/usr/bin/chromium"

@@ -116,7 +116,8 @@ def test_purging_personal_data_leaves_the_report_unchanged(week, db, runner):
     before_depts = [asdict(statistics.department_report(week["edition"], d).total)
                     for d in (week["chem"], week["pharma"])]
     db.session.commit()
-    result = runner.invoke(args=["purge-personal-data", "--edition", str(week["edition"].year)])
+    result = runner.invoke(args=["purge-personal-data", "--edition", str(week["edition"].year),
+                                 "--force"])
     assert result.exit_code == 0, result.output
     assert "已匿名 4 条预约" in result.output
     bookings = db.session.scalars(sa.select(Booking)).all()
@@ -127,7 +128,8 @@ def test_purging_personal_data_leaves_the_report_unchanged(week, db, runner):
     assert after == before
     assert [asdict(statistics.department_report(week["edition"], d).total)
             for d in (week["chem"], week["pharma"])] == before_depts
-    again = runner.invoke(args=["purge-personal-data", "--edition", str(week["edition"].year)])
+    again = runner.invoke(args=["purge-personal-data", "--edition", str(week["edition"].year),
+                                "--force"])
     assert "已匿名 0 条预约" in again.output
 
 
@@ -136,12 +138,12 @@ def test_a_week_that_is_not_over_is_never_purged(db, runner):
     edition = create_edition()
     booking = create_booking(create_slot(create_event(edition)))
     db.session.commit()
-    result = runner.invoke(args=["purge-personal-data", "--edition", str(edition.year)])
+    result = runner.invoke(args=["purge-personal-data", "--edition", str(edition.year), "--force"])
     assert result.exit_code != 0 and "尚未结束" in result.output
     db.session.refresh(booking)
     assert not booking.anonymized and booking.leader_name == "王老师"
     with pytest.raises(DomainError):
-        purge.purge_edition(edition)
+        purge.purge_edition(edition, today=edition.starts_on, retention_days=0, force=True)
 
 
 def test_without_an_edition_only_finished_weeks_are_purged(week, db, runner):
@@ -149,7 +151,7 @@ def test_without_an_edition_only_finished_weeks_are_purged(week, db, runner):
     upcoming = create_edition(starts_on=week["edition"].starts_on + timedelta(days=400))
     kept = create_booking(create_slot(create_event(upcoming)))
     db.session.commit()
-    result = runner.invoke(args=["purge-personal-data"])
+    result = runner.invoke(args=["purge-personal-data", "--force"])
     assert result.exit_code == 0, result.output
     db.session.refresh(kept)
     assert not kept.anonymized

@@ -49,3 +49,41 @@ def _jsonable(values: dict | None) -> dict | None:
         return None
     return {k: (v if isinstance(v, (int, float, str, bool, type(None))) else str(v))
             for k, v in values.items()}
+
+
+#: Keys of ``before``/``after`` that hold personal data (what a person typed about themselves).
+PERSONAL_KEYS = frozenset({"leader_name", "leader_mobile", "email", "notes", "name", "mobile",
+                           "student_number", "class_name", "answers", "cancel_reason", "reason"})
+
+
+def scrub(object_type: str, ids: list[int], texts: set[str], replacement: str) -> int:
+    """Mask personal data in the audit entries about these objects (the purge): the values of
+    PERSONAL_KEYS, and any of ``texts`` (their names, mobiles, reasons) wherever it appears.
+    The entries stay — who did what, when — without whom it concerned."""
+    texts = sorted((t for t in texts if t and len(t) >= 2), key=len, reverse=True)
+    changed = 0
+    for start in range(0, len(ids), 500):
+        for entry in db.session.scalars(sa.select(AuditEntry).where(
+                AuditEntry.object_type == object_type,
+                AuditEntry.object_id.in_(ids[start:start + 500]))):
+            before, after, summary = (_masked(entry.before, texts, replacement),
+                                      _masked(entry.after, texts, replacement),
+                                      _mask_text(entry.summary, texts, replacement))
+            if (before, after, summary) != (entry.before, entry.after, entry.summary):
+                entry.before, entry.after, entry.summary = before, after, summary
+                changed += 1
+    return changed
+
+
+def _masked(values: dict | None, texts: list[str], replacement: str) -> dict | None:
+    if values is None:
+        return None
+    return {k: (replacement if k in PERSONAL_KEYS and v not in (None, "")
+                else _mask_text(v, texts, replacement) if isinstance(v, str) else v)
+            for k, v in values.items()}
+
+
+def _mask_text(value: str, texts: list[str], replacement: str) -> str:
+    for text in texts:
+        value = value.replace(text, replacement)
+    return value

@@ -48,7 +48,13 @@ class Holder:
 
     @property
     def is_active(self) -> bool:
+        """The ticket is valid (``Booking.is_active``: confirmed, not pending, not cancelled)."""
         return self.record.is_active
+
+    @property
+    def is_pending(self) -> bool:
+        """A group booking waiting for an organizer's review (待审核): places held, ticket not valid."""
+        return self.booking is not None and self.booking.is_pending
 
     @property
     def booked(self) -> tuple[int, int]:

@@ -42,6 +42,7 @@ class CheckInResult(enum.StrEnum):
     MORE_THAN_INSIDE = "more_than_inside"  #: red: an exit of more persons than are inside
     OVER_CAPACITY = "over_capacity"        #: red: extra persons but no places left
     NO_PERSONS = "no_persons"              #: red: a movement of nobody
+    UNDER_REVIEW = "under_review"          #: red: a booking still pending review (待审核)
     REVOKED = "revoked"                    #: red: the booking or registration was cancelled
     UNKNOWN = "unknown"                    #: red: not a ticket or reference of ours
     FORGED = "forged"                      #: red: a token with a bad signature

@@ -14,7 +14,7 @@ def holder_json(holder: Holder | None) -> dict | None:
         "kind": "group" if holder.is_group else "individual",
         "reference": holder.reference, "school": holder.label, "stage": holder.stage,
         "students": students, "teachers": teachers,
-        "status": "confirmed" if holder.is_active else "cancelled",
+        "status": str(holder.record.status),  # confirmed, pending (待审核) or cancelled
         "event": slot.event.name, "venue": slot.venue.name if slot.venue else "",
         "venue_id": slot.venue_id, "rehearsal": slot.is_rehearsal,
         "starts_at": slot.starts_at.isoformat(), "ends_at": slot.ends_at.isoformat(),

@@ -93,6 +93,9 @@ def _record(holder: Holder, scan: CheckIn, venue: Venue | None, actor: Actor,
     scan.venue_id = venue.id
     if not actor.may_use(venue.id):
         return _refuse(scan, CheckInResult.FORBIDDEN_VENUE, f"您无权在“{venue.name}”核验。")
+    if request.direction == Direction.IN.value and holder.is_pending:
+        return _refuse(scan, CheckInResult.UNDER_REVIEW,
+                       f"入场码尚未生效：预约 {holder.reference} 正在等待活动周工作组审核。")
     if request.direction == Direction.IN.value and not holder.is_active:
         kind = "预约" if holder.is_group else "报名"
         return _refuse(scan, CheckInResult.REVOKED, f"入场码已作废：{kind} {holder.reference} 已取消。")

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..audit.models import log_action
-from ..booking import rules
+from ..booking import capacity, rules
 from ..booking.models import Booking, BookingStatus
 from ..booking.noshows import no_show
-from ..booking.services import find_duplicate
+from ..booking.services import find_duplicate, holder_of
 from ..extensions import db
 from ..programme.models import Event, Slot
 from ..timeutil import local_day_bounds
@@ -71,9 +71,10 @@ DETAIL_FIELDS = ("school_name", "school_stage", "grades", "leader_name", "leader
 
 def update_details(booking: Booking, values: dict) -> None:
     """School and leader details changed by staff (e.g. the leader phoned in a new mobile)."""
-    if not booking.is_active:
+    if not booking.holds_places:
         raise ConsoleError("cancelled", "该预约已取消，不能修改。")
     values = {k: values[k] for k in DETAIL_FIELDS if k in values}
+    old_holder = holder_of(booking)
     if values["leader_mobile"] != booking.leader_mobile:
         other = find_duplicate(booking.slot, values["leader_mobile"])
         if other is not None and other.id != booking.id:
@@ -91,6 +92,8 @@ def update_details(booking: Booking, values: dict) -> None:
         log_action("booking.mobile", booking, summary=f"{booking.reference} 修改领队手机号",
                    before={"leader_mobile": _masked(old_mobile)},
                    after={"leader_mobile": _masked(values["leader_mobile"])})
+    # Another mobile or school name: the group's places count against the new one's fair shares.
+    capacity.change_holder(booking.slot, booking.headcount, old_holder, holder_of(booking))
     return changed
 
 

@@ -4,6 +4,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
+from ..booking import approval
 from ..booking import services as booking_services
 from ..booking.forms import HeadcountForm
 from ..booking.models import STAGE_LABELS, Booking, BookingStatus
@@ -17,10 +18,10 @@ from ..programme.models import Venue
 from ..timeutil import utcnow
 from . import bookings
 from .blueprint import bp, edition_or_404, field_error, flash_errors, organizer_required
-from .forms import BookingDetailsForm, StaffCancelForm
+from .forms import BookingDetailsForm, RejectForm, StaffCancelForm
 
-STATUS_CHOICES = [("", "全部状态"), ("confirmed", "已确认"), ("cancelled", "已取消"),
-                  ("no_show", "爽约")]
+STATUS_CHOICES = [("", "全部状态"), ("pending", "待审核"), ("confirmed", "已确认"),
+                  ("cancelled", "已取消"), ("no_show", "爽约")]
 
 
 def _filter_from_args() -> bookings.BookingFilter:
@@ -50,6 +51,7 @@ def bookings_list():
     venues = list(db.session.scalars(sa.select(Venue).order_by(Venue.name)))
     return render_template("console/bookings.html", edition=edition, f=f, page=page,
                            venues=venues, statuses=STATUS_CHOICES, stages=STAGE_LABELS,
+                           pending=approval.pending_count(edition.id),
                            no_shows=no_show_ids([b.id for b in page.items], now))
 
 
@@ -61,12 +63,12 @@ def booking_detail(booking_id: int):
     return _render_detail(booking)
 
 
-def _render_detail(booking, details=None, headcount=None, cancel=None, status=200):
+def _render_detail(booking, details=None, headcount=None, cancel=None, reject=None, status=200):
     return render_template(
         "console/booking_detail.html", booking=booking,
         details=details or BookingDetailsForm(obj=booking, school_stage=booking.school_stage.value),
         headcount=headcount or HeadcountForm(obj=booking),
-        cancel=cancel or StaffCancelForm(), action=ActionForm(),
+        cancel=cancel or StaffCancelForm(), reject=reject or RejectForm(), action=ActionForm(),
         statuses=BookingStatus, gate=gate_record(booking, utcnow())), status
 
 
@@ -98,7 +100,7 @@ def booking_headcount(booking_id: int):
     if form.validate_on_submit():
         try:
             atomic(booking_services.change_headcount, booking, form.students.data,
-                   form.teachers.data, actor=_actor(), enforce_deadline=False)
+                   form.teachers.data, actor=_actor(), enforce_deadline=False, review=False)
         except DomainError as exc:
             db.session.refresh(booking)
             field_error(form, exc)
@@ -126,6 +128,40 @@ def booking_cancel(booking_id: int):
     else:
         flash_errors(form)
     return _render_detail(booking, cancel=form, status=422)
+
+
+@bp.post("/bookings/<int:booking_id>/approve")
+@organizer_required
+def booking_approve(booking_id: int):
+    """审核通过 a pending booking: its ticket becomes valid and the leader is mailed it."""
+    booking = db.get_or_404(Booking, booking_id)
+    if ActionForm().validate_on_submit():
+        try:
+            atomic(approval.confirm, booking, now=utcnow(), actor=_actor())
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("已审核通过，确认函和入场码已发送给领队教师。", "success")
+    return redirect(url_for("console.booking_detail", booking_id=booking.id))
+
+
+@bp.post("/bookings/<int:booking_id>/reject")
+@organizer_required
+def booking_reject(booking_id: int):
+    """审核未通过: the held places are released and the leader is told why."""
+    booking = db.get_or_404(Booking, booking_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            atomic(approval.reject, booking, reason=form.reason.data, now=utcnow(), actor=_actor())
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("已标记为审核未通过，名额已释放，并已通知领队教师。", "success")
+            return redirect(url_for("console.booking_detail", booking_id=booking.id))
+    else:
+        flash_errors(form)
+    return _render_detail(booking, reject=form, status=422)
 
 
 def _actor() -> str:

@@ -146,9 +146,9 @@ def no_show_rule():
 
 
 def _public_slot(slot_id: int) -> Slot:
+    """The slot, or 404 when the publication rule hides it from the public."""
     slot = db.get_or_404(Slot, slot_id)
-    if slot.is_rehearsal:
-        abort(404)
+    rules.check_published(slot)
     return slot
 
 
