@@ -4,7 +4,7 @@
 
 For SQLite (a fresh file) and PostgreSQL (a throw-away database, when reachable) it seeds one
 slot today with one booking per request, starts gunicorn on 127.0.0.1 (sync workers), sends each
-ticket once with a device token (plus 10 % repeats, which answer already_checked_in), and prints
+ticket once with a device token (plus 10 % repeats, which answer already_inside), and prints
 check-ins per second and p50/p99 latency. A bare Flask endpoint that parses the same JSON is
 measured in the same run, under the same gunicorn settings, as the baseline. Stops by itself.
 """

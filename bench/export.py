@@ -39,7 +39,7 @@ def fill(path: str, rows: int) -> int:
     import sqlalchemy as sa
 
     from visitorapp.booking.models import Booking
-    from visitorapp.checkin.models import CheckIn
+    from visitorapp.checkin.models import Attendance, CheckIn, Presence
     from visitorapp.extensions import db
     from visitorapp.programme.models import Edition, Event, Slot, Venue
 
@@ -73,10 +73,21 @@ def fill(path: str, rows: int) -> int:
                 "leader_name": "王老师", "leader_mobile": f"139{i:08d}", "email": "", "notes": "",
                 "status": "confirmed", "source": "web", "cancel_reason": "", "anonymized": False,
                 "created_at": now, "updated_at": now} for i in batch])
+            # Nine groups in ten arrived: their scan and the presence it left (what exports read).
+            came = [i for i in batch if i % 10]
             db.session.execute(sa.insert(CheckIn), [{
                 "booking_id": i + 1, "venue_id": venues[(i // per_slot) % 10].id, "direction": "in",
-                "students": 38, "teachers": 3, "result": "ok", "client_id": f"c{i}",
-                "scanned_at": start + timedelta(hours=(i // per_slot) // 10)} for i in batch if i % 10])
+                "students": 38, "teachers": 3, "arrived_students": 38, "arrived_teachers": 3,
+                "result": "ok", "client_id": f"c{i}",
+                "scanned_at": start + timedelta(hours=(i // per_slot) // 10)} for i in came])
+            db.session.execute(sa.insert(Attendance), [{
+                "id": i + 1, "booking_id": i + 1, "day": date(2026, 5, 11),
+                "first_in_at": start + timedelta(hours=(i // per_slot) // 10),
+                "last_in_at": start + timedelta(hours=(i // per_slot) // 10)} for i in came])
+            db.session.execute(sa.insert(Presence), [{
+                "attendance_id": i + 1, "venue_id": venues[(i // per_slot) % 10].id,
+                "day": date(2026, 5, 11), "students": 0, "teachers": 0, "arrived_students": 38,
+                "arrived_teachers": 3} for i in came])
         db.session.commit()
         return edition.id
 

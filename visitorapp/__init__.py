@@ -15,7 +15,7 @@ from .extensions import csrf, db, limiter, mail, migrate
 #: module (blueprints, CLI commands); a package without one is skipped.
 FEATURES = (
     "programme", "booking", "tickets", "outbox", "accounts", "checkin", "console",
-    "reports", "registration", "waitlist", "submissions", "api", "ops", "demo", "audit",
+    "reports", "registration", "waitlist", "recovery", "submissions", "api", "ops", "demo", "audit",
 )
 
 

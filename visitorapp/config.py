@@ -54,6 +54,12 @@ class Defaults:
     #: Failed sign-ins per account name: guessing one account's password slows that account
     #: (its holder waits out the window), never the others.
     RATELIMIT_LOGIN_ACCOUNT = "5 per 15 minutes"
+    #: 找回预约/报名: per client; each address also gets at most RECOVERY_MAILS_PER_HOUR mails.
+    RATELIMIT_RECOVERY = "5 per minute;30 per hour"
+    RECOVERY_MAILS_PER_HOUR = 3
+    #: The recovery page answers no sooner than this (seconds), found or not: its timing must
+    #: not tell whether a booking exists (the lookup and queueing a mail take far less).
+    RECOVERY_MIN_SECONDS = 0.6
 
     # Flask-Mail. Without a server, messages wait in the outbox (viewable by organizers).
     MAIL_SERVER = "localhost"

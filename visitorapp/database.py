@@ -119,3 +119,20 @@ def atomic(fn, *args, **kwargs):
             raise
 
     return unit()
+
+
+def compact() -> str:
+    """After a purge: rewrite the database so deleted personal data is not left in free pages
+    (SQLite: checkpoint the WAL, VACUUM; PostgreSQL: VACUUM, which frees dead row versions for
+    reuse). Returns a line for the operator; a busy database is reported, not an error."""
+    engine = db.engine
+    statements = (["PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"]
+                  if engine.dialect.name == "sqlite" else ["VACUUM"])
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+    except OperationalError as exc:
+        log.warning("compact after purge failed: %s", type(exc.orig).__name__ if exc.orig else "?")
+        return "提醒：数据库正忙，未能压缩（VACUUM），已删除的数据可能仍留在空闲页中；请稍后执行 VACUUM。"
+    return "数据库已压缩（VACUUM），已删除的个人信息不再留在数据文件中。"

@@ -7,7 +7,8 @@ define a limit of their own; they use the decorators below, which also mark the 
 suite can check that every limited route has a test.
 
 * :func:`public_form` — forms anyone may post (booking, registration, waiting list, manage links):
-  ``RATELIMIT_PUBLIC_FORM`` per client and route;
+  ``RATELIMIT_PUBLIC_FORM`` per client and route; the recovery page (it sends mail) has the
+  stricter ``RATELIMIT_RECOVERY``;
 * :func:`api` — every route of an API blueprint: ``RATELIMIT_API`` per client and route;
 * :func:`login` — ``RATELIMIT_LOGIN`` per client, and ``RATELIMIT_LOGIN_ACCOUNT`` failed
   attempts per account name, so guessing one account's password slows that account down
@@ -34,6 +35,10 @@ limiter = Limiter(key_func=client_key)
 
 def public_form_limit() -> str:
     return current_app.config["RATELIMIT_PUBLIC_FORM"]
+
+
+def recovery_limit() -> str:
+    return current_app.config["RATELIMIT_RECOVERY"]
 
 
 def api_limit() -> str:
@@ -70,9 +75,10 @@ def _mark(view: Callable, kind: str) -> Callable:
     return view
 
 
-def public_form(methods: list[str] | None = None) -> Callable:
-    """``RATELIMIT_PUBLIC_FORM`` on a public view (on ``methods`` only, e.g. POST, when given)."""
-    decorate = limiter.limit(public_form_limit, methods=methods, exempt_when=trusted_caller)
+def public_form(methods: list[str] | None = None, limit: Callable[[], str] = public_form_limit
+                ) -> Callable:
+    """``limit`` (``RATELIMIT_PUBLIC_FORM``) on a public view (on ``methods`` only, e.g. POST)."""
+    decorate = limiter.limit(limit, methods=methods, exempt_when=trusted_caller)
 
     def decorator(view):
         return _mark(decorate(view), "public_form")

@@ -3,6 +3,8 @@ import re
 import unicodedata
 from datetime import date
 
+#: A booking (TY-…), registration (BM-…) reference: prefix, MMDD, four code characters.
+REFERENCE_RE = re.compile(r"^(TY|BM)-\d{4}-[0-9A-Z]{4}$")
 #: Mainland China mobile number.
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 #: Names of schools and people: letters (CJK included), digits, spaces and the punctuation such
@@ -45,6 +47,15 @@ def normalise_text(value: str | None) -> str:
         return ""
     value = unicodedata.normalize("NFKC", value)
     return re.sub(r"[ \t\u3000]+", " ", value).strip()
+
+
+def match_key(value: str | None) -> str:
+    """What two spellings of one name have in common, for matching only (never stored or shown):
+    full-width folded to half-width (（初中部） = (初中部)), case folded, every space removed.
+    "株洲市第二中学（初中部）" and " 株洲市第二中学 (初中部)" give the same key."""
+    if not value:
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value).casefold())
 
 
 def normalise_mobile(value: str | None) -> str:

@@ -1,7 +1,7 @@
 """Revocable sessions (user.session_version) and the staff member's address in the audit log
 
 Revision ID: 5e1a13a0c0de
-Revises: 4bfe729d1096
+Revises: i10_presence
 Create Date: 2026-12-02 09:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5e1a13a0c0de"
-down_revision = "4bfe729d1096"
+down_revision = "i10_presence"
 branch_labels = None
 depends_on = None
 

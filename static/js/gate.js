@@ -6,36 +6,35 @@
   const root = $("gate");
   const cfg = root.dataset;
   const Offline = window.GateOffline;
-  const TITLES = {
-    ok: "✔ 放行", already_checked_in: "✘ 已签到", already_checked_out: "✘ 已离场",
-    revoked: "✘ 已作废", unknown: "✘ 无效票码", forged: "✘ 伪造票码", wrong_day: "✘ 非今日预约",
-    not_checked_in: "✘ 未签到", confirm_required: "⚠ 需确认", over_capacity: "✘ 超出容量",
-    forbidden_venue: "✘ 无权核验", no_venue: "⚠ 请选择场馆", no_persons: "✘ 人数有误",
-    pending: "⏳ 已离线记录",
-  };
+  // Titles per result live in the template (templates/checkin/_results.html).
+  const TITLES = JSON.parse(cfg.titles || "{}");
+  const title = (result, dir) => TITLES[result === "ok" && dir === "out" ? "ok_out" : result] || result;
   let online = navigator.onLine;
   let last = { text: "", at: 0 };
   let current = null;      // the last server answer (for number corrections)
   let pendingConfirm = null;  // a scan waiting for "confirm" (more than booked / venue full)
 
   // ---- outcome panel ------------------------------------------------------------------
-  function tone(result, warnings) {
-    if (result === "ok") return warnings && warnings.length ? "warn" : "ok";
-    if (["confirm_required", "no_venue", "pending"].includes(result)) return "warn";
-    return "bad";
+  // The server says the tone; offline answers use the same three (see CheckInResult.tone).
+  function tone(ans) {
+    const t = ans.tone || ({ ok: "ok", re_entry: "ok", already_inside: "warn", confirm_required: "warn",
+      no_venue: "warn", pending: "warn" })[ans.result] || "bad";
+    return t === "ok" && ans.warnings && ans.warnings.length ? "warn" : t;
   }
+  const admitted = (ans) => ans.result === "ok" || ans.result === "re_entry";
   function show(ans, offline) {
     const panel = $("outcome");
-    panel.className = "outcome " + tone(ans.result, ans.warnings);
+    panel.className = "outcome " + tone(ans);
     panel.dataset.result = ans.result;
-    $("outcome-title").textContent = (TITLES[ans.result] || ans.result) + (offline ? "（离线）" : "");
+    $("outcome-title").textContent = title(ans.result, ans.direction) + (offline ? "（离线）" : "");
     $("outcome-message").textContent = ans.message || "";
     const dl = $("outcome-booking");
     dl.replaceChildren();
     const b = ans.booking;
     if (b) {
+      const booked = b.kind === "individual" ? "个人报名（1人）" : b.students + " 名学生，" + b.teachers + " 名教师";
       const rows = [["学校", b.school], ["编号", b.reference], ["场次", (b.event ? b.event + " " : "") + (b.time || "")],
-        ["场馆", b.venue], ["预约", b.students + " 名学生，" + b.teachers + " 名教师"]];
+        ["场馆", b.venue], ["预约", booked]];
       for (const [k, v] of rows) {
         if (!v) continue;
         const dt = document.createElement("dt"); dt.textContent = k;
@@ -48,14 +47,17 @@
     ul.replaceChildren(...(ans.warnings || []).map((w) => {
       const li = document.createElement("li"); li.textContent = w.message; return li;
     }));
-    const admittedIn = ans.result === "ok" && ans.direction === "in" && ans.id && !offline;
-    $("numbers-form").classList.toggle("hidden", !admittedIn);
-    if (admittedIn) {
+    // The numbers of the last movement can be corrected (a partial exit: scan, then fewer).
+    const correctable = admitted(ans) && ans.id && !offline && !(b && b.kind === "individual");
+    $("numbers-form").classList.toggle("hidden", !correctable);
+    if (correctable) {
+      $("numbers-hint").textContent = ans.direction === "out"
+        ? "核对离场人数（只走一部分人时改小）" : "核对本次入场人数（可减少；超出需确认）";
       $("num-students").value = ans.students; $("num-teachers").value = ans.teachers;
       $("num-confirm-box").classList.add("hidden"); $("num-confirm").checked = false;
     }
     $("confirm-admit").classList.toggle("hidden", ans.result !== "confirm_required");
-    current = admittedIn ? ans : null;
+    current = correctable ? ans : null;
   }
 
   function setNet(isOnline) {
@@ -112,9 +114,15 @@
         if (e.auth) signedOut(); else setNet(false);  // decide locally, sync later
       }
     }
-    const local = await Offline.decide(token, body.direction, body.venue_id);
+    const local = await Offline.decide(token, body.direction, body.venue_id, body.confirm === true);
+    if (local.result === "confirm_required") {
+      // Nothing is queued until staff confirm (the confirm button submits again, confirmed).
+      pendingConfirm = body;
+      show(Object.assign({ direction: body.direction }, local), true);
+      return;
+    }
     Offline.enqueue(Object.assign(body, { offline: true, scanned_at: new Date().toISOString(),
-      local_result: local.result, h: local.h || null }));
+      local_result: local.result, h: local.h || null, persons: local.persons || 0 }));
     showQueue();
     show(Object.assign({ direction: body.direction }, local), true);
   }
@@ -126,7 +134,7 @@
     syncing = true;
     try {
       for (const item of Offline.queue()) {
-        const body = Object.assign({}, item); delete body.h;
+        const body = Object.assign({}, item); delete body.h; delete body.persons;
         try {
           await post(cfg.checkinUrl, body);
         } catch (e) { if (e.auth) signedOut(); else setNet(false); return; }
@@ -191,7 +199,9 @@
     ev.preventDefault();
     let value = Offline.normalise(input.value);
     const fromKeys = Offline.normalise(keys);
-    if (!/^HC1-/.test(value) && /^HC1-/.test(fromKeys)) value = fromKeys;
+    // A reference (TY-0513-4K7Q) typed by hand is taken as it is; a gun behind an IME may have
+    // left the field garbled while its key codes still spell the token.
+    if (!/^HC1-/.test(value) && !Offline.isReference(value) && /^HC1-/.test(fromKeys)) value = fromKeys;
     input.value = ""; keys = "";
     submit(value, "keyboard");
     input.focus();
@@ -305,16 +315,32 @@
       list.append(li); return;
     }
     if (!results.length) {
-      const li = document.createElement("li"); li.textContent = "今日本场馆没有匹配的团队。"; list.append(li);
+      const li = document.createElement("li"); li.textContent = "今日没有匹配的团队或个人。"; list.append(li);
     }
     for (const b of results) {
       const li = document.createElement("li");
       const text = document.createElement("span");
-      text.textContent = b.school + " · " + b.reference + " · " + b.time + " · " + b.students + "+" + b.teachers + "人";
-      const btn = document.createElement("button");
-      btn.type = "button"; btn.className = "button"; btn.textContent = direction() === "out" ? "登记离场" : "签到";
-      btn.addEventListener("click", () => { list.replaceChildren(); submit(b.token, "search"); });
-      li.append(text, btn);
+      const size = b.kind === "individual" ? "个人" : b.students + "+" + b.teachers + "人";
+      const state = b.inside ? " · 在场 " + b.inside + " 人" : (b.arrived ? " · 已离场" : "");
+      text.textContent = b.school + " · " + b.reference + " · " + b.time + " · " + size + state;
+      li.append(text);
+      if (b.other_venue) {
+        const note = document.createElement("em"); note.className = "other-venue";
+        note.textContent = "其他场馆：" + (b.venue || "未指定");
+        li.append(note);
+      }
+      if (!b.can_check_in) {
+        const note = document.createElement("em"); note.className = "cancelled";
+        note.textContent = "已取消，不能入场";
+        li.append(note);
+      }
+      if (b.can_check_in || direction() === "out") {
+        const btn = document.createElement("button");
+        btn.type = "button"; btn.className = "button";
+        btn.textContent = direction() === "out" ? "登记离场" : (b.inside && b.arrived ? "入场" : "签到");
+        btn.addEventListener("click", () => { list.replaceChildren(); submit(b.token, "search"); });
+        li.append(btn);
+      }
       list.append(li);
     }
   });
@@ -335,5 +361,6 @@
   setInterval(refreshTickets, 5 * 60000);
   sync();
   input.focus();
+  root.dataset.ready = "1";  // handlers attached: scans typed from now on are decided here
   startCamera();
 })();

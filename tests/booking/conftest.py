@@ -1,6 +1,7 @@
 """Fixtures for the booking tests: an open slot with room for 100, committed for HTTP tests."""
 import pytest
 
+from tests.booking.test_concurrency import pg_race_url, race_app  # noqa: F401 - race fixtures
 from tests.factories import create_slot
 
 

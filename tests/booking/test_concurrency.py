@@ -226,20 +226,18 @@ def test_double_submits_from_one_mobile_make_one_booking(race_app):
     assert len(assert_consistent(race_app)) == results.count("ok")
 
 
-def test_http_race_against_a_live_server(race_app):
-    """50 phones POST to the JSON API of a live threaded server at once."""
-    slot_id = setup(race_app, lambda: create_slot(capacity=100).id)
-    server = make_server("127.0.0.1", 0, race_app, threaded=True)
+def post_bookings_at_once(app, bodies: list[dict]) -> list[tuple[int, dict]]:
+    """POST every body to /api/v1/bookings of a live threaded server, all released together;
+    returns (status, JSON) per body."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}/api/v1/bookings"
-    barrier = threading.Barrier(RACERS)
+    barrier = threading.Barrier(len(bodies))
 
-    def post(i):
-        body = json.dumps({"slot_id": slot_id, "school_name": f"株洲市第{i + 1}中学",
-                           "school_stage": "junior", "students": 9, "teachers": 1,
-                           "leader_name": "王老师", "leader_mobile": f"139{i:08d}"}).encode()
-        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    def post(body):
+        request = urllib.request.Request(url, data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
         barrier.wait()
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -248,11 +246,20 @@ def test_http_race_against_a_live_server(race_app):
             return exc.code, json.loads(exc.read())
 
     try:
-        with ThreadPoolExecutor(RACERS) as pool:
-            answers = list(pool.map(post, range(RACERS)))
+        with ThreadPoolExecutor(len(bodies)) as pool:
+            return list(pool.map(post, bodies))
     finally:
         server.shutdown()
         thread.join()
+
+
+def test_http_race_against_a_live_server(race_app):
+    """50 phones POST to the JSON API of a live threaded server at once."""
+    slot_id = setup(race_app, lambda: create_slot(capacity=100).id)
+    answers = post_bookings_at_once(race_app, [
+        {"slot_id": slot_id, "school_name": f"株洲市第{i + 1}中学", "school_stage": "junior",
+         "students": 9, "teachers": 1, "leader_name": "王老师", "leader_mobile": f"139{i:08d}"}
+        for i in range(RACERS)])
     statuses = [status for status, _ in answers]
     assert set(statuses) <= {201, 409, 503}, statuses
     for status, body in answers:

@@ -108,12 +108,13 @@ def test_campus_daily_cap(db):
     assert b.booked == 0  # the slot's places were given back with the rollback
 
 
-def test_same_mobile_same_slot_points_to_first(db):
+def test_same_mobile_same_slot_is_refused_without_naming_the_first(db):
     slot = create_slot()
     first = create_booking(slot, leader_mobile="13800138000")
     with pytest.raises(services.DuplicateBooking) as err:
         services.create_booking(slot, group_details(leader_mobile="13800138000"))
-    assert err.value.booking.id == first.id and first.reference in err.value.message
+    assert err.value.code == "duplicate" and "找回预约/报名" in err.value.message
+    assert first.reference not in err.value.message and first.school_name not in err.value.message
 
 
 def test_change_headcount_and_cancel_free_places(db):

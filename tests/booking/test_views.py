@@ -235,19 +235,23 @@ def test_unknown_or_rehearsal_slot_is_not_found(client, db):
     db.session.commit()
     assert client.get("/book/999999").status_code == 404
     response = client.get(f"/book/{rehearsal.id}")
-    assert response.status_code == 404 and "页面不存在" in text(response)
+    assert response.status_code == 404 and "未发布" in text(response)
 
 
-def test_second_booking_by_same_mobile_points_to_the_first_without_its_link(client, db, slot):
+def test_second_booking_by_same_mobile_says_nothing_about_the_first(client, db, slot):
     client.post(f"/book/{slot.id}", data=form_data())
     first = bookings(db)[0]
 
-    response = client.post(f"/book/{slot.id}", data=form_data(school_name="另一所学校"))
+    response = client.post(f"/book/{slot.id}", data=form_data(school_name="另一所学校",
+                                                                leader_name="李老师"))
 
     assert response.status_code == 422
     page = text(response)
-    assert f"该手机号已预约此场次（预约号 {first.reference}）" in page
-    assert first.manage_token not in page and 'href="/b/' not in page
+    assert "该手机号已预约此场次" in page and "找回预约/报名" in page
+    assert 'href="/recover"' in page
+    for secret in (first.reference, first.manage_token, first.school_name, first.leader_name):
+        assert secret not in page
+    assert 'href="/b/' not in page
     assert len(bookings(db)) == 1
     db.session.refresh(slot)
     assert slot.booked == 42
@@ -255,7 +259,8 @@ def test_second_booking_by_same_mobile_points_to_the_first_without_its_link(clie
 
 def test_privacy_page_says_what_why_and_how_long(client):
     page = text(client.get("/privacy"))
-    for words in ("我们收集什么", "为什么收集", "保存多久", "90 天", "不收集学生姓名、身份证号"):
+    for words in ("我们收集什么", "为什么收集", "保存多久", "90 天", "不收集学生姓名、身份证号",
+                  "学号不作为报名限制", "上传的文件从服务器上删除"):
         assert words in page
 
 

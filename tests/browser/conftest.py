@@ -10,6 +10,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.mailserver import smtp_server  # noqa: F401 - fixture
+
 from .fakecam import write_qr_y4m
 
 CHROMIUM = "/usr/bin/chromium"
@@ -90,3 +92,10 @@ def phone(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def gate_day(time_machine):
+    """The server's clock at the gate tests' moment (tests/checkin/helpers.MOMENT), ticking."""
+    from tests.checkin.helpers import pin_gate_day
+    return pin_gate_day(time_machine, tick=True)

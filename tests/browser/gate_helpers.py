@@ -32,6 +32,8 @@ def sign_in(page, base, username="gate1", password="correct-horse-9"):
     page.fill("#password", password)
     page.get_by_role("button", name="登录").click()
     expect(page.locator("#outcome-title")).to_have_text("请扫描入场码")
+    # The page is server-rendered before gate.js runs: a code typed earlier would submit the form.
+    expect(page.locator("#gate")).to_have_attribute("data-ready", "1")
 
 
 def stored(db):

@@ -8,7 +8,7 @@ from tests.browser.fakecam import qr_image
 from tests.browser.gate_helpers import DECODE_TIMEOUT_MS, blank_camera, gate_world, sign_in, stored
 
 
-def test_ticket_qr_on_camera_checks_the_group_in(phone, live_server, db, show_on_camera):
+def test_ticket_qr_on_camera_checks_the_group_in(phone, gate_day, live_server, db, show_on_camera):
     _, _, booking, token = gate_world(db, school_name="株洲市南方中学", students=38, teachers=3)
     show_on_camera(token)
     errors = []
@@ -26,7 +26,7 @@ def test_ticket_qr_on_camera_checks_the_group_in(phone, live_server, db, show_on
     assert errors == []
 
 
-def test_scanner_gun_types_and_enters_twice(phone, live_server, db, fake_camera_file):
+def test_scanner_gun_types_and_enters_twice(phone, gate_day, live_server, db, fake_camera_file):
     blank_camera(fake_camera_file)
     _, _, _, token = gate_world(db)
     sign_in(phone, live_server)
@@ -39,13 +39,13 @@ def test_scanner_gun_types_and_enters_twice(phone, live_server, db, fake_camera_
     expect(scan).to_be_focused()
     phone.keyboard.type(token, delay=5)
     phone.keyboard.press("Enter")
-    expect(phone.locator("#outcome-title")).to_have_text("✘ 已签到")
-    expect(phone.locator("#outcome")).to_have_class(re.compile(r"\bbad\b"))
-    expect(phone.locator("#outcome-message")).to_contain_text("签到（")
-    assert [r.result for r in stored(db)] == ["ok", "already_checked_in"]
+    expect(phone.locator("#outcome-title")).to_have_text("⚠ 已在场")
+    expect(phone.locator("#outcome")).to_have_class(re.compile(r"\bwarn\b"))
+    expect(phone.locator("#outcome-message")).to_contain_text("无需再次放行")
+    assert [r.result for r in stored(db)] == ["ok", "already_inside"]
 
 
-def test_staff_correct_arrived_numbers(phone, live_server, db, fake_camera_file):
+def test_staff_correct_arrived_numbers(phone, gate_day, live_server, db, fake_camera_file):
     blank_camera(fake_camera_file)
     _, _, booking, token = gate_world(db, students=40, teachers=3)
     sign_in(phone, live_server)
@@ -53,13 +53,13 @@ def test_staff_correct_arrived_numbers(phone, live_server, db, fake_camera_file)
     phone.keyboard.press("Enter")
     expect(phone.locator("#num-students")).to_have_value("40")
     phone.fill("#num-students", "36")
-    phone.get_by_role("button", name="更新到场人数").click()
+    phone.get_by_role("button", name="更新人数").click()
     expect(phone.locator("#outcome-message")).to_contain_text("36名学生")
     expect(phone.locator("#campus-on-site")).to_have_text("39")
     assert stored(db)[0].students == 36
 
 
-def test_plain_http_lan_origin_falls_back_to_photo_and_search(browser, live_server, db, tmp_path):
+def test_plain_http_lan_origin_falls_back_to_photo_and_search(browser, gate_day, live_server, db, tmp_path):
     from tests.browser.conftest import PHONE
     _, _, booking, token = gate_world(db, school_name="湘潭县第一中学", leader_mobile="13800004321")
     port = live_server.rsplit(":", 1)[1]
@@ -77,14 +77,15 @@ def test_plain_http_lan_origin_falls_back_to_photo_and_search(browser, live_serv
         page.fill("#search-input", "4321")
         page.get_by_role("button", name="查找").click()
         expect(page.locator("#search-results")).to_contain_text("湘潭县第一中学")
-        page.locator("#search-results").get_by_role("button", name="签到").click()
-        expect(page.locator("#outcome-title")).to_have_text("✘ 已签到")
+        expect(page.locator("#search-results")).to_contain_text("在场 42 人")
+        page.locator("#search-results").get_by_role("button", name="入场").click()
+        expect(page.locator("#outcome-title")).to_have_text("⚠ 已在场")
     finally:
         context.close()
-    assert [r.result for r in stored(db)] == ["ok", "already_checked_in"]
+    assert [r.result for r in stored(db)] == ["ok", "already_inside"]
 
 
-def test_full_venue_asks_before_letting_more_in(phone, live_server, db, fake_camera_file):
+def test_full_venue_asks_before_letting_more_in(phone, gate_day, live_server, db, fake_camera_file):
     from datetime import timedelta
 
     from tests.checkin.helpers import booking_today, slot_now

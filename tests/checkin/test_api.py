@@ -35,7 +35,7 @@ def test_gate_session_checks_in_and_retry_is_a_replay(client, login, db, venue):
     again = post(client, token, client_id="gate-phone-0001")
     assert again.status_code == 200 and again.get_json()["replay"] is True
     third = post(client, token).get_json()
-    assert third["result"] == "already_checked_in"
+    assert (third["result"], third["tone"], third["admitted"]) == ("already_inside", "warn", False)
     assert count(db) == 2
 
 
@@ -109,10 +109,64 @@ def test_ticket_list_for_offline_has_no_personal_data(client, login, db, venue):
 def test_search_by_reference_school_and_mobile(client, login, db, venue):
     booking, token = booking_today(venue, school_name="长沙市雅礼中学", leader_mobile="13912345678")
     login(create_user(Role.GATE, venues=[venue]))
-    for q in (booking.reference.lower(), "雅礼", "5678"):
+    for q in (booking.reference.lower(), "雅礼", "5678", "13912345678", "139 1234 5678"):
         results = client.get("/api/v1/checkins/search", query_string={"q": q}).get_json()["results"]
         assert [r["token"] for r in results] == [token], q
-    assert client.get("/api/v1/checkins/search?q=%25").get_json()["results"] == []
+        assert results[0]["other_venue"] is False and results[0]["can_check_in"] is True
+    for q in ("%", "%%", "_%", "13912345679"):
+        assert client.get("/api/v1/checkins/search", query_string={"q": q}).get_json()["results"] == []
+
+
+def test_search_says_other_venue_and_offers_no_check_in_when_cancelled(client, login, db, venue):
+    from visitorapp.booking.services import cancel_booking
+    other = create_venue(name="精艺楼")
+    theirs, _ = booking_today(other, school_name="湘潭市第十中学", leader_mobile="13700001234")
+    gone, _ = booking_today(venue, school_name="湘潭市第九中学", leader_mobile="13600001234")
+    cancel_booking(gone, reason="test")
+    login(create_user(Role.GATE, venues=[venue]))
+    results = client.get("/api/v1/checkins/search?q=1234").get_json()["results"]
+    by_school = {r["school"]: r for r in results}
+    assert [r["school"] for r in results] == ["湘潭市第九中学", "湘潭市第十中学"]  # own venue first
+    assert by_school["湘潭市第十中学"]["other_venue"] is True
+    assert by_school["湘潭市第十中学"]["venue"] == "精艺楼" and by_school["湘潭市第十中学"]["can_check_in"]
+    assert by_school["湘潭市第九中学"]["can_check_in"] is False
+    assert by_school["湘潭市第九中学"]["status"] == "cancelled" and theirs.leader_mobile not in str(results)
+
+
+def test_search_finds_an_individual_registrant_by_mobile(client, login, db, venue):
+    from datetime import timedelta
+
+    from tests.checkin.helpers import MOMENT, ticket
+    from tests.registration.helpers import create_individual_slot, register
+    person = register(create_individual_slot(venue=venue, capacity=5,
+                                             starts_at=MOMENT + timedelta(minutes=10)),
+                      mobile="13511112222")
+    login(create_user(Role.GATE, venues=[venue]))
+    results = client.get("/api/v1/checkins/search?q=13511112222").get_json()["results"]
+    assert [(r["kind"], r["reference"], r["token"]) for r in results] == [
+        ("individual", person.reference, ticket(person))]
+    assert person.name not in str(results)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/checkins/summary", "/api/v1/checkins/tickets",
+                                 "/api/v1/checkins/search?q=1234"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "yesterday"])
+def test_out_of_range_dates_answer_400_in_chinese(client, login, db, venue, url, day):
+    login(create_user(Role.GATE, venues=[venue]))
+    sep = "&" if "?" in url else "?"
+    r = client.get(f"{url}{sep}date={day}")
+    assert r.status_code == 400 and r.get_json()["field"] == "date"
+    assert "日期" in r.get_json()["message"]
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59-14:00",
+                                  "9999-12-31T23:59:59"])
+def test_out_of_range_scan_times_are_refused_not_500(client, login, db, venue, when):
+    _, token = booking_today(venue)
+    login(create_user(Role.GATE, venues=[venue]))
+    r = post(client, token, offline=True, scanned_at=when, local_result="ok")
+    assert r.status_code == 422 and r.get_json()["field"] == "scanned_at"
+    assert count(db) == 0
 
 
 @pytest.mark.parametrize("body,field", [
@@ -137,5 +191,6 @@ def test_not_json_is_refused(client, login, db, venue):
 def test_openapi_documents_the_checkin_api(client, db):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert {"/api/v1/checkins", "/api/v1/checkins/summary", "/api/v1/checkins/tickets"} <= set(doc["paths"])
+    from visitorapp.checkin.models import CheckInResult
     results = doc["components"]["schemas"]["CheckIn"]["properties"]["result"]["enum"]
-    assert {"ok", "already_checked_in", "revoked", "unknown", "forged", "wrong_day"} <= set(results)
+    assert results == [r.value for r in CheckInResult]

@@ -1,7 +1,7 @@
 """Demo steps: one account per role (printed), rehearsal slots today — both idempotent."""
 import sqlalchemy as sa
 
-from tests.checkin.helpers import cid
+from tests.checkin.helpers import MOMENT, cid
 from tests.factories import create_edition, create_venue
 from visitorapp.accounts.models import User
 from visitorapp.booking.models import Booking
@@ -42,5 +42,5 @@ def test_demo_accounts_and_rehearsal_are_idempotent(client, db):
     gate = db.session.scalar(sa.select(User).where(User.username == "gate"))
     booking = db.session.scalars(sa.select(Booking)).first()
     outcome = check_in(token_for(booking), booking.slot.venue, "in", None, None, cid(),
-                       Actor(user=gate))
+                       Actor(user=gate), now=MOMENT)
     assert outcome.checkin.result == "ok"

@@ -60,32 +60,55 @@ def test_service_worker_is_scoped_to_the_gate(client, db):
     assert client.get("/gate/manifest.webmanifest").get_json()["start_url"] == "/gate"
 
 
-def test_everyone_out_counts_once(client, login, db):
-    venue = create_venue()
-    _, token = booking_today(venue)
+def test_everyone_out_asks_first_then_counts_once(client, login, db):
+    venue = create_venue(name="创新楼")
+    _, token = booking_today(venue, school_name="株洲市第一中学", students=18, teachers=2)
     login(create_user(Role.GATE, venues=[venue]))
     client.post("/api/v1/checkins", json={"token": token, "client_id": "everyone-in-1"})
+    client.post("/api/v1/checkins", json={"token": token, "client_id": "everyone-out-1",
+                                          "direction": "out", "students": 6, "teachers": 1})
     form = {"venue_id": venue.id, "batch_id": "closing-batch-1"}
-    assert "1 个团队离场" in client.post("/gate/everyone-out", data=form,
-                                       follow_redirects=True).get_data(as_text=True)
-    assert "0 个团队离场" in client.post("/gate/everyone-out", data=form,
-                                       follow_redirects=True).get_data(as_text=True)
-    summary = client.get("/api/v1/checkins/summary").get_json()
-    assert summary["campus"]["on_site"] == 0
+    page = client.post("/gate/everyone-out", data=form).get_data(as_text=True)
+    assert "株洲市第一中学" in page and "确认 13 人全部离场" in page
+    assert client.get("/api/v1/checkins/summary").get_json()["campus"]["on_site"] == 13
+    done = client.post("/gate/everyone-out", data={**form, "confirm": "y"}, follow_redirects=True)
+    assert "1 个团队/个人共 13 人登记离场" in done.get_data(as_text=True)
+    again = client.post("/gate/everyone-out", data={**form, "confirm": "y"}, follow_redirects=True)
+    assert "0 个团队/个人共 0 人" in again.get_data(as_text=True)
+    assert client.get("/api/v1/checkins/summary").get_json()["campus"]["on_site"] == 0
+    assert "目前无人在场" in client.post("/gate/everyone-out", data=form).get_data(as_text=True)
+
+
+def test_gate_page_titles_every_result(client, login, db):
+    import json
+    import re
+
+    from visitorapp.checkin.models import CheckInResult
+    login(create_user(Role.GATE, venues=[create_venue()]))
+    page = client.get("/gate").get_data(as_text=True)
+    titles = json.loads(re.search(r"data-titles='([^']*)'", page).group(1))
+    assert {r.value for r in CheckInResult} <= set(titles)
+    assert titles["re_entry"] == "✔ 再次入场" and titles["already_inside"] == "⚠ 已在场"
+
+
+def test_gate_page_ignores_a_date_it_cannot_use(client, login, db):
+    login(create_user(Role.GATE, venues=[create_venue()]))
+    for day in ("0001-01-01", "9999-12-31", "x"):
+        assert client.get(f"/gate?date={day}").status_code == 200
 
 
 def test_conflicts_page_shows_both_decisions(client, login, db):
     from datetime import timedelta
 
+    from tests.checkin.helpers import MOMENT
     from visitorapp.checkin.actors import Actor
     from visitorapp.checkin.services import check_in
-    from visitorapp.timeutil import utcnow
     venue = create_venue(name="化工馆")
     booking, token = booking_today(venue, school_name="湘潭市第一中学")
     gates = [Actor(user=create_user(Role.GATE, venues=[venue])) for _ in range(2)]
     for i, actor in enumerate(gates):
-        check_in(token, venue, "in", None, None, f"offline-gate-{i}", actor, offline=True,
-                 scanned_at=utcnow() - timedelta(minutes=3), local_result="ok")
+        check_in(token, venue, "in", None, None, f"offline-gate-{i}", actor, now=MOMENT,
+                 offline=True, scanned_at=MOMENT - timedelta(minutes=3), local_result="ok")
     login(create_user(Role.ORGANIZER))
     page = client.get("/checkins/conflicts").get_data(as_text=True)
-    assert "湘潭市第一中学" in page and "已于" in page and page.count("<tr>") == 2
+    assert "湘潭市第一中学" in page and "⚠ 已在场" in page and page.count("<tr>") == 2

@@ -1,9 +1,8 @@
 """Staff work on bookings: search, filters, masked mobiles, changes on a teacher's behalf,
-cancellation with notice, no-shows — each leaving an audit entry."""
+cancellation with notice — each leaving an audit entry; no-shows as the gate rule says."""
 from datetime import datetime, time, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from tests.console.conftest import audit_actions
 from tests.factories import create_booking, create_slot, create_user
@@ -113,22 +112,33 @@ def test_cancel_with_notice(client, db, world, organizer):
     assert no_reason.status_code == 422
 
 
-def test_no_show_only_after_the_slot_ended(client, db, world, organizer):
-    response = client.post(f"/console/bookings/{world.booking.id}/no-show", follow_redirects=True)
-    assert "场次结束后才能标记爽约" in response.get_data(as_text=True)
+def test_no_show_is_the_gate_rule_the_same_before_and_after_the_nightly_job(
+        client, db, login, world, time_machine, runner):
+    from tests.checkin.helpers import scan_at
+
+    def listed():
+        page = client.get("/console/bookings", query_string={"status": "no_show"})
+        return world.booking.reference in page.get_data(as_text=True)
+
+    login(create_user(Role.ORGANIZER, username="jiaowu"))
+    detail = client.get(f"/console/bookings/{world.booking.id}").get_data(as_text=True)
+    assert not listed() and "尚未到场" in detail and "标记为爽约" not in detail
+    time_machine.move_to(world.slot.ends_at + timedelta(hours=1), tick=False)
+    login(create_user(Role.ORGANIZER))
+    assert listed()  # the slot ended with nobody arrived: 爽约 at once, no job needed
+    assert "场次已结束，无人到场" in client.get(
+        f"/console/bookings/{world.booking.id}").get_data(as_text=True)
+    assert runner.invoke(args=["bookings", "mark-no-shows"]).output.strip() == "已标记爽约 1 个预约。"
     db.session.refresh(world.booking)
-    assert world.booking.no_show is False
-    world.slot.starts_at -= timedelta(days=60)
-    world.slot.ends_at -= timedelta(days=60)
+    assert world.booking.no_show_at is not None and listed()
+    assert audit_actions(db, "booking.no_show")[-1].actor == "系统"
+    # An offline gate's scan synced late shows the group came: every view follows at once.
+    scan_at(world.booking, world.slot.starts_at + timedelta(minutes=5))
     db.session.commit()
-    client.post(f"/console/bookings/{world.booking.id}/no-show")
+    assert not listed()
+    detail = client.get(f"/console/bookings/{world.booking.id}").get_data(as_text=True)
+    assert "实到 <strong>42</strong> 人" in detail and "✔ 放行" in detail
+    runner.invoke(args=["bookings", "mark-no-shows"])
     db.session.refresh(world.booking)
-    assert world.booking.no_show is True
-    assert audit_actions(db, "booking.no_show")[-1].after == {"no_show": True}
-    listed = client.get("/console/bookings", query_string={"status": "no_show"})
-    assert world.booking.reference in listed.get_data(as_text=True)
-    client.post(f"/console/bookings/{world.booking.id}/no-show", data={"undo": "1"})
-    db.session.refresh(world.booking)
-    assert world.booking.no_show is False
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(
-        type(world.booking)).where(type(world.booking).no_show.is_(True))) == 0
+    assert world.booking.no_show_at is None and not listed()
+    assert client.post(f"/console/bookings/{world.booking.id}/no-show").status_code in (404, 405)

@@ -1,6 +1,5 @@
 """The live dashboard: figures per day, venue and slot, the campus total against the daily cap,
 the self-refreshing panel and its JSON twin."""
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -20,19 +19,18 @@ def test_day_figures_per_slot_and_campus(db, world):
                          starts_at=world.slot.starts_at + timedelta(hours=3))
     create_booking(second, students=20, teachers=2)
     db.session.commit()
-    figures = live.day_figures(world.edition, world.slot.local_day)
+    figures = live.day_figures(world.edition, world.slot.local_day, world.slot.starts_at)
     by_id = {s.slot_id: s for s in figures.slots}
     assert (by_id[world.slot.id].booked, by_id[world.slot.id].capacity) == (42, 100)
     assert (by_id[second.id].booked, by_id[second.id].groups) == (22, 1)
     assert figures.booked == 64 and figures.daily_cap == 1500
-    assert list(figures.venues()) == ["化工实训中心"]
+    assert [v.name for v in figures.venues] == ["化工实训中心"]
 
 
-def test_marked_no_show_counts_its_persons(db, world):
-    world.booking.no_show = True
-    db.session.commit()
-    figures = live.day_figures(world.edition, world.slot.local_day)
-    assert figures.no_show == 42
+def test_no_show_counts_its_persons_once_the_slot_ended(db, world):
+    during = live.day_figures(world.edition, world.slot.local_day, world.slot.starts_at)
+    after = live.day_figures(world.edition, world.slot.local_day, world.slot.ends_at)
+    assert (during.no_show, after.no_show) == (0, 42)
 
 
 def test_dashboard_page_refreshes_itself_without_inline_script(client, world, organizer):
@@ -65,7 +63,8 @@ def test_json_figures(client, world, organizer):
     assert data["day"] == day and data["booked"] == 42 and data["daily_cap"] == 1500
     slot = data["slots"][0]
     assert slot["slot_id"] == world.slot.id and slot["booked"] == 42
-    assert {"arrived", "on_site", "no_show"} <= slot.keys()
+    assert {"arrived", "no_show", "groups"} <= slot.keys()
+    assert data["venues"][0]["name"] == "化工实训中心" and data["venues"][0]["on_site"] == 0
 
 
 def test_hostile_names_are_escaped_on_the_dashboard(client, db, world, organizer):
@@ -76,19 +75,15 @@ def test_hostile_names_are_escaped_on_the_dashboard(client, db, world, organizer
 
 
 def test_arrivals_and_on_site_from_check_ins(db, world):
-    """Runs once check-in is merged: the seam reads admitted entries and exits."""
-    checkin = pytest.importorskip("visitorapp.checkin.models")
-    b = world.booking
-    for direction, students, teachers in (("in", 38, 2), ("out", 10, 1)):
-        db.session.add(checkin.CheckIn(client_id=uuid.uuid4().hex, booking_id=b.id,
-                                       venue_id=world.venue.id, direction=direction,
-                                       students=students, teachers=teachers, result="ok"))
-    db.session.add(checkin.CheckIn(client_id=uuid.uuid4().hex, booking_id=b.id,
-                                   venue_id=world.venue.id, direction="in", students=40,
-                                   teachers=2, result="already_checked_in"))
+    """Arrived counts the first entry (签到) once; on site follows exits and re-entries."""
+    from tests.checkin.helpers import scan_at
+    b, start = world.booking, world.slot.starts_at
+    for minutes, direction, students, teachers in ((0, "in", 38, 2), (30, "out", 10, 1),
+                                                   (40, "in", 10, 1), (50, "out", 10, 1)):
+        scan_at(b, start + timedelta(minutes=minutes), direction, students, teachers)
     db.session.commit()
-    figures = live.day_figures(world.edition, world.slot.local_day)
-    assert (figures.arrived, figures.on_site) == (40, 29)
+    figures = live.day_figures(world.edition, world.slot.local_day, start + timedelta(hours=1))
+    assert (figures.arrived, figures.on_site, figures.venues[0].on_site) == (40, 29, 29)
 
 
 def test_dashboard_opens_on_the_busiest_day_before_the_week(client, db, world, organizer):

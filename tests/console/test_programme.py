@@ -145,7 +145,8 @@ def settings_data(**kw):
     data = {"daily_cap": 1200, "students_per_teacher": 15, "students_per_teacher_primary": 8,
             "max_group_size": 100, "booking_opens_at": "2026-04-20T09:00",
             "booking_closes_at": "2026-05-12T18:00", "change_deadline_hours": 48,
-            "report_deadline": "2026-05-18"}
+            "report_deadline": "2026-05-18", "max_persons_per_mobile_day": 200,
+            "max_persons_per_school_day": 300, "approval_threshold": "", "approval_hours": 48}
     data.update(kw)
     return data
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from visitorapp.booking import rules
 from visitorapp.booking.models import Booking, BookingStatus
-from visitorapp.checkin.models import CheckIn
+from visitorapp.checkin.models import Attendance, CheckIn
 from visitorapp.demo import plan2026
 from visitorapp.demo.programme import next_year
 from visitorapp.demo.views import run_steps
@@ -186,6 +186,7 @@ def test_a_sample_that_no_longer_fits_is_skipped_without_touching_counters(runne
             services.cancel_booking(booking, actor="组织者")
     ids = sa.select(Booking.id).where(Booking.slot_id == slot.id)
     db.session.execute(sa.delete(CheckIn).where(CheckIn.booking_id.in_(ids)))
+    db.session.execute(sa.delete(Attendance).where(Attendance.booking_id.in_(ids)))
     db.session.execute(sa.delete(Booking).where(Booking.slot_id == slot.id))
     slot.capacity = 20
     db.session.commit()

@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_PUBLIC_FORM": "2 per minute",
-            "RATELIMIT_API": "3 per minute"}
+            "RATELIMIT_API": "3 per minute", "RATELIMIT_RECOVERY": "2 per minute"}
 
 
 def _assert_limited(response):
@@ -152,6 +152,7 @@ LIMITED = {
     "waitlist.accept": ("POST", lambda w: f"/w/{w.entry.token}/accept"),
     "waitlist.leave": ("POST", lambda w: f"/w/{w.entry.token}/leave"),
     "accounts.login": ("POST", lambda w: "/login"),
+    "recovery.request_links": ("POST", lambda w: "/recover"),
     "api.openapi": ("GET", lambda w: "/api/v1/openapi.json"),
     "booking_api.slots": ("GET", lambda w: "/api/v1/slots"),
     "booking_api.create_booking": ("POST", lambda w: "/api/v1/bookings"),

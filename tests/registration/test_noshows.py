@@ -3,36 +3,13 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tests.factories import create_booking, create_event, create_slot, group_details
 from visitorapp.booking import noshows
 from visitorapp.booking import services as booking_services
 from visitorapp.booking.rules import RuleError
+from visitorapp.booking.services import cancel_booking
 from visitorapp.timeutil import utcnow
-
-
-class _Base(DeclarativeBase):
-    pass
-
-
-class StandInCheckIn(_Base):
-    """The columns the seam reads from visitorapp.checkin.models.CheckIn."""
-
-    __tablename__ = "standin_checkin"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    booking_id: Mapped[int | None]
-    direction: Mapped[str] = mapped_column(sa.String(10))
-    result: Mapped[str] = mapped_column(sa.String(30))
-
-
-@pytest.fixture
-def checkins(db, monkeypatch):
-    _Base.metadata.create_all(db.engine)
-    monkeypatch.setattr(noshows, "checkin_model", lambda: StandInCheckIn)
-    yield StandInCheckIn
-    db.session.rollback()
-    _Base.metadata.drop_all(db.engine)
 
 
 def past_slot(event, hours_ago=3):
@@ -40,34 +17,34 @@ def past_slot(event, hours_ago=3):
     return create_slot(event=event, starts_at=start, capacity=200)
 
 
-def test_groups_without_an_entry_scan_are_marked_after_their_slot(db, checkins):
+def test_groups_without_an_arrival_are_marked_after_their_slot(db):
+    from tests.checkin.helpers import scan_at
     event = create_event()
     slot = past_slot(event)
     came = create_booking(slot)
-    scanned_but_refused = create_booking(slot)
+    turned_away = create_booking(slot)
     stayed_away = create_booking(slot)
     upcoming = create_booking(create_slot(event=event))
-    db.session.add_all([StandInCheckIn(booking_id=came.id, direction="in", result="ok"),
-                        StandInCheckIn(booking_id=scanned_but_refused.id, direction="in",
-                                       result="invalid_time")])
-    db.session.flush()
-    marked = noshows.mark_no_shows()
-    assert {b.id for b in marked} == {scanned_but_refused.id, stayed_away.id}
+    scan_at(came, slot.starts_at)
+    cancel_booking(turned_away, reason="test")
+    scan_at(turned_away, slot.starts_at)  # revoked at the gate: nobody arrived, but cancelled
+    marked = noshows.mark_no_shows(utcnow())
+    assert {b.id for b in marked} == {stayed_away.id}
     assert came.no_show_at is None and upcoming.no_show_at is None
-    assert noshows.mark_no_shows() == []  # idempotent
+    assert noshows.mark_no_shows(utcnow()) == []  # idempotent
 
 
-def test_without_the_checkin_feature_nothing_is_marked(db, runner, monkeypatch):
-    monkeypatch.setattr(noshows, "checkin_model", lambda: None)
+def test_the_command_says_how_many_were_marked(db, runner):
+    create_booking(past_slot(create_event()))
+    db.session.commit()
     result = runner.invoke(args=["bookings", "mark-no-shows"])
-    assert "未做标记" in result.output
+    assert "已标记爽约 1 个预约" in result.output
 
 
 def test_the_edition_rule_holds_a_no_show_mobile_for_the_week(db):
     event = create_event()
     slot = past_slot(event)
-    booking = create_booking(slot, leader_mobile="13866668888")
-    booking.no_show_at = utcnow()
+    create_booking(slot, leader_mobile="13866668888")  # its slot ended: nobody came
     later = create_slot(event=event)
     booking_services.create_booking(later, group_details(leader_mobile="13866668888"), enforce_window=False)
     event.edition.hold_no_shows = True
@@ -85,8 +62,7 @@ def test_organizer_sets_the_rule_and_sees_no_shows(client, db, login):
     from visitorapp.audit.models import AuditEntry
 
     event = create_event()
-    booking = create_booking(past_slot(event), school_name="株洲市第三中学")
-    booking.no_show_at = utcnow()
+    booking = create_booking(past_slot(event), school_name="株洲市第三中学")  # never came
     login(create_user(role=Role.ORGANIZER))
     page = client.get("/staff/waitlist").get_data(as_text=True)
     assert "株洲市第三中学" in page and booking.reference in page

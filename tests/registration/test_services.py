@@ -41,17 +41,29 @@ def test_full_slot_refuses_without_changing_anything(db):
     assert slot.booked == 1
 
 
-def test_one_clinic_slot_per_student_number_even_with_another_mobile(db):
+def test_one_clinic_slot_per_mobile_refused_without_naming_the_first(db):
     slot = create_individual_slot(capacity=5)
     other = create_individual_slot(event=slot.event, capacity=5,
                                    starts_at=slot.starts_at + timedelta(hours=2))
-    first = register(slot, student_number="2024000123")
+    first = register(slot, mobile="13600000123")
     db.session.commit()
     with pytest.raises(services.DuplicateRegistration) as err:
-        atomic(services.create_registration, other, person(student_number="2024000123"))
-    assert first.reference in err.value.message and "每人限报一个场次" in err.value.message
+        atomic(services.create_registration, other, person(mobile="13600000123"))
+    assert "每人限报一个场次" in err.value.message and "找回预约/报名" in err.value.message
+    assert first.reference not in err.value.message and "09:00" not in err.value.message
     db.session.refresh(other)
     assert other.booked == 0
+
+
+def test_a_student_number_typed_by_someone_else_does_not_lock_out_its_holder(db):
+    """学号 is not a uniqueness key (docs/privacy.md): anyone can type it, so it blocks nobody."""
+    slot = create_individual_slot(capacity=5)
+    squatter = register(slot, student_number="2024000123", mobile="13600000001")
+    db.session.commit()
+    holder = atomic(services.create_registration, slot,
+                    person(student_number="2024000123", mobile="13600000002"))
+    assert squatter.is_active and holder.is_active
+    assert services.repeated_student_numbers(slot.event_id) == {"2024000123"}
 
 
 def test_one_slot_per_mobile_for_visitors(db):
@@ -65,7 +77,7 @@ def test_one_slot_per_mobile_for_visitors(db):
 def test_unique_index_holds_when_the_application_check_is_bypassed(db, monkeypatch):
     """Two requests that both passed the duplicate check: the database keeps only one."""
     slot = create_individual_slot(capacity=5)
-    register(slot, student_number="2024999999")
+    register(slot, mobile="13600009999")
     db.session.commit()
     original = services.find_duplicate
     calls = {"n": 0}
@@ -76,7 +88,7 @@ def test_unique_index_holds_when_the_application_check_is_bypassed(db, monkeypat
 
     monkeypatch.setattr(services, "find_duplicate", first_call_misses)
     with pytest.raises(services.DuplicateRegistration):
-        atomic(services.create_registration, slot, person(student_number="2024999999"))
+        atomic(services.create_registration, slot, person(mobile="13600009999"))
     db.session.refresh(slot)
     assert slot.booked == 1
 
@@ -196,6 +208,6 @@ def test_a_racing_duplicate_group_booking_points_to_the_first(db, monkeypatch):
     with pytest.raises(booking_services.DuplicateBooking) as err:
         atomic(booking_services.create_booking, slot, group_details(leader_mobile="13811112222"),
                enforce_window=False)
-    assert err.value.booking.id == first.id
+    assert err.value.code == "duplicate" and first.reference not in err.value.message
     db.session.refresh(slot)
     assert slot.booked == first.headcount

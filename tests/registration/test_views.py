@@ -90,8 +90,12 @@ def test_second_slot_for_the_same_student_is_refused(client, db):
                                    starts_at=slot.starts_at + timedelta(hours=1))
     db.session.commit()
     assert client.post(f"/r/{slot.id}", data=form()).status_code == 302
-    response = client.post(f"/r/{other.id}", data=form(mobile="13700001111"))
-    assert response.status_code == 422 and "每人限报一个场次" in response.get_data(as_text=True)
+    response = client.post(f"/r/{other.id}", data=form(student_number="2024999999"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "每人限报一个场次" in page
+    assert 'href="/recover"' in page and "BM-" not in page
+    # the same student number from another mobile is not refused (it is not a key)
+    assert client.post(f"/r/{other.id}", data=form(mobile="13700001111")).status_code == 302
 
 
 def test_cv_upload_accepts_a_pdf_and_keeps_it_out_of_static(client, db, app, login):

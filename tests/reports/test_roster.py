@@ -15,31 +15,46 @@ from tests.factories import (
     create_venue,
 )
 from tests.reports.helpers import check_in
-from visitorapp.timeutil import TZ, local_today, utcnow
+from visitorapp.timeutil import TZ
+
+#: The moment the roster is printed: 11:00 in Shanghai on a day of the week.
+NOW = datetime(2031, 5, 14, 11, 0, tzinfo=TZ)
 
 
 @pytest.fixture
-def today_groups(db):
-    edition = create_edition(starts_on=local_today() - timedelta(days=3))
+def today_groups(db, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    edition = create_edition(starts_on=NOW.date() - timedelta(days=3))
     event = create_event(edition, "开放省级劳动教育实践基地")
     lab, farm = create_venue("劳动实践基地"), create_venue("农学基地")
-    start = datetime.combine(local_today(), time(0, 5), TZ)
+    start = datetime.combine(NOW.date(), time(9, 0), TZ)
     s1 = create_slot(event, lab, starts_at=start, capacity=300)
     s2 = create_slot(event, farm, starts_at=start, capacity=300)
     stay = create_booking(s1, school_name="荷塘区小学", school_stage="primary", students=30,
                           teachers=3, leader_name="李老师", leader_mobile="13812345678")
     left = create_booking(s1, school_name="芦淞区中学", students=20, teachers=1)
     partly = create_booking(s2, school_name="石峰区中学", students=40, teachers=2)
-    now = utcnow()
-    check_in(stay, at=now - timedelta(minutes=30))
-    check_in(left, at=now - timedelta(minutes=40))
-    check_in(left, direction="out", at=now - timedelta(minutes=5))
-    check_in(partly, at=now - timedelta(minutes=20))
-    check_in(partly, students=10, teachers=0, direction="out", at=now - timedelta(minutes=2))
+    check_in(stay, at=NOW - timedelta(minutes=30))
+    check_in(left, at=NOW - timedelta(minutes=40))
+    check_in(left, direction="out", at=NOW - timedelta(minutes=5))
+    check_in(partly, at=NOW - timedelta(minutes=20))
+    check_in(partly, students=10, teachers=0, direction="out", at=NOW - timedelta(minutes=2))
     # yesterday's group never scanned out: it is not on site today
-    old = create_booking(s2, school_name="昨日中学", students=10, teachers=1)
-    check_in(old, at=now - timedelta(days=1, minutes=5))
+    yesterday = create_slot(event, farm, starts_at=start - timedelta(days=1), capacity=300)
+    old = create_booking(yesterday, school_name="昨日中学", students=10, teachers=1)
+    check_in(old, at=NOW - timedelta(days=1, minutes=5))
     return dict(stay=stay, left=left, partly=partly, lab=lab, farm=farm)
+
+
+def test_registrants_on_site_are_on_the_roster(client, login, today_groups):
+    from tests.registration.helpers import create_individual_slot, register
+    person = register(create_individual_slot(venue=today_groups["lab"], capacity=5,
+                                             starts_at=NOW + timedelta(minutes=10)),
+                      name="赵同学", mobile="13900001111")
+    check_in(person, at=NOW)
+    login(create_user())
+    page = client.get("/reports/roster").get_data(as_text=True)
+    assert "赵同学" in page and "13900001111" in page and "当前在场 <strong>66</strong> 人" in page
 
 
 def test_roster_page_lists_who_is_on_site_with_full_mobiles(client, login, today_groups):

@@ -97,7 +97,8 @@ ACCESS = {
     "console.booking_details": staff(Role.ORGANIZER),
     "console.booking_headcount": staff(Role.ORGANIZER),
     "console.booking_cancel": staff(Role.ORGANIZER),
-    "console.booking_no_show": staff(Role.ORGANIZER),
+    "console.booking_approve": staff(Role.ORGANIZER),
+    "console.booking_reject": staff(Role.ORGANIZER),
     "console.edition_copy": staff(Role.ORGANIZER),
     "console.events": staff(Role.ORGANIZER),
     "console.event_form": staff(Role.ORGANIZER),
@@ -148,6 +149,9 @@ ACCESS = {
     "reports.roster_page": staff(Role.ORGANIZER),
     "reports.settings": staff(Role.ORGANIZER),
     "reports.submit": staff(Role.ORGANIZER, Role.REPORTER),
+    # 找回预约/报名 (answers the same for everyone; the links go by e-mail)
+    "recovery.request_links": PUBLIC,
+    "recovery.sent": PUBLIC,
     # waiting lists
     "waitlist.join_group": PUBLIC,
     "waitlist.join_individual": PUBLIC,

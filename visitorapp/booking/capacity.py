@@ -5,9 +5,12 @@ Everything happens inside the caller's transaction. Places are taken with condit
 the last free places. The venue check locks the venue row (FOR UPDATE on PostgreSQL; on SQLite the
 slot UPDATE already holds the database's write lock), then sums the overlapping slots' bookings.
 
-Lock order is always slot → campus day → venue, so concurrent bookings never deadlock. A
-CapacityError leaves updates behind in the transaction: the caller must roll back (the views and
-``run_unit`` do).
+Group bookings also pass their ``holder`` (leader mobile and school): the day's fair shares
+(``visitorapp.booking.shares``) are taken the same way, after the venue.
+
+Lock order is always slot → campus day → venue → shares (mobile, then school), so concurrent
+bookings never deadlock. A CapacityError or ShareExceeded leaves updates behind in the
+transaction: the caller must roll back (the views and ``atomic`` do).
 """
 from datetime import date
 
@@ -19,20 +22,23 @@ from ..database import lock_rows
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import CampusDay, Edition, Event, Slot, Venue
+from . import shares
 
 
 class CapacityError(DomainError):
     """No room: ``code`` says where (slot_full, slot_closed, venue_full, day_full)."""
 
 
-def take_places(slot: Slot, persons: int, *, visitors: bool = True) -> None:
-    """Hold ``persons`` more places at ``slot`` or raise CapacityError.
+def take_places(slot: Slot, persons: int, *, visitors: bool = True,
+                holder: shares.Holder | None = None) -> None:
+    """Hold ``persons`` more places at ``slot`` or raise CapacityError (or ShareExceeded).
 
     ``visitors`` counts them against the campus daily cap (external groups; internal students
-    registering for clinics or batches do not).
+    registering for clinics or batches do not). ``holder``: a group's mobile and school, whose
+    daily fair shares are taken too (rehearsal slots are practice and count for nobody).
     """
     if persons <= 0:
-        release_places(slot, -persons, visitors=visitors)
+        release_places(slot, -persons, visitors=visitors, holder=holder)
         return
     result = db.session.execute(
         sa.update(Slot)
@@ -50,10 +56,13 @@ def take_places(slot: Slot, persons: int, *, visitors: bool = True) -> None:
         _take_campus_day(slot, persons)
     if slot.venue_id is not None:
         _check_venue(slot)
+    if holder is not None and not slot.is_rehearsal:
+        shares.take(*_edition_day(slot), holder, persons)
     db.session.expire(slot, ["booked"])
 
 
-def release_places(slot: Slot, persons: int, *, visitors: bool = True) -> None:
+def release_places(slot: Slot, persons: int, *, visitors: bool = True,
+                   holder: shares.Holder | None = None) -> None:
     """Give back ``persons`` places (cancellation, smaller group, move away)."""
     if persons <= 0:
         return
@@ -68,7 +77,19 @@ def release_places(slot: Slot, persons: int, *, visitors: bool = True) -> None:
             .values(booked=sa.case((CampusDay.booked >= persons, CampusDay.booked - persons),
                                    else_=0))
             .execution_options(synchronize_session=False))
+    if holder is not None and not slot.is_rehearsal:
+        shares.release(*_edition_day(slot), holder, persons)
     db.session.expire(slot, ["booked"])
+
+
+def change_holder(slot: Slot, persons: int, old: shares.Holder, new: shares.Holder) -> None:
+    """The same places now held under another mobile or school (staff corrected the details):
+    the new holder's shares must have room, as if the group booked afresh."""
+    if old == new or slot.is_rehearsal:
+        return
+    edition_id, day = _edition_day(slot)
+    shares.release(edition_id, day, old, persons)
+    shares.take(edition_id, day, new, persons)
 
 
 def closed_message(slot: Slot) -> str:

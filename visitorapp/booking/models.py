@@ -1,10 +1,9 @@
 """The Booking model: one school group's reservation of a slot."""
 import enum
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime
@@ -32,12 +31,20 @@ STAGE_LABELS = {"primary": "小学", "junior": "初中", "senior": "高中",
 
 
 class BookingStatus(enum.StrEnum):
+    #: 待审核: above the edition's approval threshold; the places are held, the ticket is not valid
+    #: until an organizer confirms (or the review deadline passes and the places are released).
+    PENDING = "pending"
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
 
     @property
     def label(self) -> str:
-        return {"confirmed": "已确认", "cancelled": "已取消"}[self.value]
+        return {"pending": "待审核", "confirmed": "已确认", "cancelled": "已取消"}[self.value]
+
+
+#: Statuses that hold places (slot, venue, campus day, fair shares) and block a second booking
+#: of the same slot from the same mobile.
+HOLDING_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
 
 
 #: No 0/O, 1/I/L: reference codes are read aloud on the phone and typed at the gate.
@@ -92,9 +99,11 @@ class Booking(db.Model):
     source: Mapped[str] = mapped_column(sa.String(10), default="web")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str] = mapped_column(sa.String(200), default="")
-    #: 爽约: when the group was marked as never arrived — by `flask bookings mark-no-shows`
-    #: from check-in data, or by an organizer (only after the slot ended). None: not a no-show.
+    #: 爽约 as last stored by `flask bookings mark-no-shows`, for the record. Readers ask the rule
+    #: (``booking.noshows.no_show(now)``), which gives the same answer before the job runs.
     no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: 待审核 only: when the held places are released if no organizer has decided by then.
+    review_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Personal data replaced by placeholders (flask purge-personal-data); counts kept.
     anonymized: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -104,28 +113,11 @@ class Booking(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("students >= 0 AND teachers >= 1", name="headcount_valid"),
-        # One confirmed booking per slot and mobile: a double submit points to the first.
-        sa.Index("uq_booking_slot_mobile_confirmed", "slot_id", "leader_mobile", unique=True,
-                 sqlite_where=sa.text("status = 'confirmed'"),
-                 postgresql_where=sa.text("status = 'confirmed'")),
+        # One booking holding places per slot and mobile: a double submit finds the first.
+        sa.Index("uq_booking_slot_mobile_holding", "slot_id", "leader_mobile", unique=True,
+                 sqlite_where=sa.text("status IN ('confirmed', 'pending')"),
+                 postgresql_where=sa.text("status IN ('confirmed', 'pending')")),
     )
-
-    @hybrid_property
-    def no_show(self) -> bool:
-        """爽约, as a flag (one source of truth: ``no_show_at``)."""
-        return self.no_show_at is not None
-
-    @no_show.inplace.setter
-    def _no_show_setter(self, value: bool) -> None:
-        if not value:
-            self.no_show_at = None
-        elif self.no_show_at is None:
-            self.no_show_at = utcnow()
-
-    @no_show.inplace.expression
-    @classmethod
-    def _no_show_expression(cls):
-        return cls.no_show_at.is_not(None)
 
     @property
     def headcount(self) -> int:
@@ -134,10 +126,44 @@ class Booking(db.Model):
 
     @property
     def is_active(self) -> bool:
+        """The one ticket-validity predicate: confirmed (not pending review, not cancelled).
+
+        The gate, the ticket page, the QR images and the mails read this, never ``status``."""
         return self.status == BookingStatus.CONFIRMED
 
-    def cancel(self, reason: str = "") -> None:
+    @property
+    def holds_places(self) -> bool:
+        """Confirmed or pending review: its places are taken; the holder may change or cancel."""
+        return self.status in HOLDING_STATUSES
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == BookingStatus.PENDING
+
+    def cancel(self, reason: str = "", now: datetime | None = None) -> None:
         """The one place a booking becomes cancelled (places are released by the service)."""
         self.status = BookingStatus.CANCELLED
-        self.cancelled_at = utcnow()
+        self.cancelled_at = now or utcnow()
         self.cancel_reason = reason
+
+
+class DailyShare(db.Model):
+    """公平份额: persons one mobile (or one school) holds on one day of an edition.
+
+    Kept by ``visitorapp.booking.shares`` with the same conditional UPDATEs as the slot and campus
+    counters, inside the capacity transaction; ``key`` is the normalised mobile or school name
+    (what matching compares), so the row is personal data and goes with the purge.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    #: "mobile" or "school"
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    key: Mapped[str] = mapped_column(sa.String(120))
+    persons: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        sa.UniqueConstraint("edition_id", "day", "kind", "key", name="uq_daily_share_key"),
+        sa.CheckConstraint("persons >= 0", name="persons_not_negative"),
+    )

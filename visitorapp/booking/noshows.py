@@ -1,16 +1,20 @@
-"""No-shows (爽约): groups that booked and never arrived, and the rule that may hold them.
+"""No-shows (爽约): the one rule, and the edition rule that may hold a no-show's mobile.
 
-`flask bookings mark-no-shows` runs after the day's slots (cron). It reads arrivals from the
-check-in feature when it is installed (``visitorapp.checkin.models.CheckIn`` with booking_id,
-direction, result); without it nothing can be known, so nothing is marked.
+A booking is a no-show when it is confirmed, its slot (not a gate rehearsal) has ended, and
+nobody of the group arrived at the gate. ``no_show(now)`` is that rule as one SQL expression:
+the dashboard, the console's filter, exports, 附件1 and the hold rule all ask it, so they agree
+at any moment. `flask bookings mark-no-shows` (nightly) stores the answer in ``no_show_at`` for
+the record; it keeps the stored flag equal to the rule (a late offline sync that shows the
+group came clears it), and no reader depends on it having run.
 """
-import importlib
 from datetime import datetime
 
 import click
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from ..audit.models import log_action
+from ..checkin.counts import arrived
 from ..database import atomic
 from ..extensions import db
 from ..programme.models import Edition, Event, Slot
@@ -18,54 +22,59 @@ from ..timeutil import utcnow
 from .models import Booking, BookingStatus
 from .rules import RuleError
 
-#: Check-in results that mean "this group was let in".
-ARRIVED_RESULTS = ("ok",)
+#: The booking's own slot, apart from any Slot the caller's query joins.
+_slot = aliased(Slot)
 
 
-def checkin_model():
-    """The CheckIn model, or None while the check-in feature is not installed (the seam)."""
-    try:
-        return importlib.import_module("visitorapp.checkin.models").CheckIn
-    except (ModuleNotFoundError, AttributeError):
-        return None
+def no_show(now: datetime) -> sa.ColumnElement[bool]:
+    """SQL over ``Booking``: 爽约 at ``now`` — confirmed, its slot ended, nobody arrived."""
+    ended = sa.exists().where(_slot.id == Booking.slot_id, _slot.ends_at <= now,
+                              _slot.is_rehearsal.is_(False))
+    return sa.and_(Booking.status == BookingStatus.CONFIRMED, ended, ~arrived(Booking.id))
 
 
-def mark_no_shows(now: datetime | None = None) -> list[Booking]:
-    """Mark confirmed bookings of slots that have ended with no accepted entry scan."""
-    now = now or utcnow()
-    checkin = checkin_model()
-    if checkin is None:
-        return []
-    arrived = sa.select(checkin.booking_id).where(
-        checkin.booking_id.is_not(None), checkin.direction == "in",
-        checkin.result.in_(ARRIVED_RESULTS))
-    candidates = db.session.scalars(
-        sa.select(Booking).join(Booking.slot)
-        .where(Booking.status == BookingStatus.CONFIRMED, Booking.no_show_at.is_(None),
-               Slot.ends_at <= now, Slot.is_rehearsal.is_(False), Booking.id.not_in(arrived))
-        .order_by(Booking.id)).all()
-    for booking in candidates:
+def no_show_ids(booking_ids, now: datetime) -> set[int]:
+    """The no-shows among some bookings (a page of the console's list)."""
+    ids = list(booking_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(sa.select(Booking.id).where(Booking.id.in_(ids), no_show(now))))
+
+
+def mark_no_shows(now: datetime) -> list[Booking]:
+    """Store the rule's answer in ``no_show_at``: mark new no-shows, clear groups that arrived
+    after all (an offline scan synced late). Returns the newly marked bookings."""
+    rule = no_show(now)
+    marked = db.session.scalars(sa.select(Booking).where(Booking.no_show_at.is_(None), rule)
+                                .order_by(Booking.id)).all()
+    for booking in marked:
         booking.no_show_at = now
         log_action("booking.no_show", booking, actor="系统", summary=f"{booking.reference} 爽约")
-    return list(candidates)
+    for booking in db.session.scalars(sa.select(Booking).where(Booking.no_show_at.is_not(None),
+                                                                ~rule)):
+        booking.no_show_at = None
+        log_action("booking.no_show_undo", booking, actor="系统",
+                   summary=f"{booking.reference} 已有到场记录，取消爽约")
+    db.session.flush()
+    return list(marked)
 
 
-def check_hold(edition: Edition, mobile: str) -> None:
+def check_hold(edition: Edition, mobile: str, now: datetime | None = None) -> None:
     """When the edition holds no-shows, a mobile with a no-show this week may not book again."""
     if not edition.hold_no_shows:
         return
     held = db.session.scalar(sa.select(sa.exists().where(
-        Booking.leader_mobile == mobile, Booking.no_show_at.is_not(None),
+        Booking.leader_mobile == mobile, no_show(now or utcnow()),
         Booking.slot_id == Slot.id, Slot.event_id == Event.id, Event.edition_id == edition.id)))
     if held:
         raise RuleError("no_show_hold", "该手机号本周已有预约未到场（爽约）记录，按活动周规定本周内暂停预约。"
                                         "如有特殊情况请联系活动周工作组。", field="leader_mobile")
 
 
-def no_show_bookings(edition: Edition) -> list[Booking]:
+def no_show_bookings(edition: Edition, now: datetime) -> list[Booking]:
     return list(db.session.scalars(
         sa.select(Booking).join(Booking.slot).join(Slot.event)
-        .where(Event.edition_id == edition.id, Booking.no_show_at.is_not(None))
+        .where(Event.edition_id == edition.id, no_show(now))
         .order_by(Slot.starts_at, Booking.id)))
 
 
@@ -79,11 +88,8 @@ def set_hold(edition: Edition, hold: bool) -> None:
 
 @click.command("mark-no-shows")
 def mark_no_shows_command():
-    """Mark groups whose slot has ended without an entry scan as no-shows (爽约)."""
-    if checkin_model() is None:
-        click.echo("未安装入口核验功能（visitorapp.checkin），无法判断到场情况，未做标记。")
-        return
-    marked = atomic(mark_no_shows)
+    """Store the no-show rule's answer (爽约) for groups whose slot has ended (nightly)."""
+    marked = atomic(mark_no_shows, utcnow())
     click.echo(f"已标记爽约 {len(marked)} 个预约。")
 
 

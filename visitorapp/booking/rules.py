@@ -2,7 +2,7 @@
 import math
 from datetime import datetime, timedelta
 
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from ..programme.models import Edition, ParticipationMode, Slot
 from ..timeutil import format_datetime, utcnow
 from .models import STAGE_LABELS
@@ -34,9 +34,26 @@ def check_group(edition: Edition, stage: str, students: int, teachers: int) -> N
                                            "人数较多请分场次预约。", field="students")
 
 
+class NotPublished(RuleError, NotFound):
+    """The event is not (or no longer) published: to the public it does not exist (a page that
+    lets it through answers with the 404 page and this message)."""
+
+    status = 404
+
+
+def check_published(slot: Slot) -> None:
+    """The one publication rule: nobody books, registers, queues for or moves into a slot of an
+    unpublished event (or a gate rehearsal) through a public path — form, API, move, waiting list.
+    Staff bookings (``source="staff"``) are not public paths and skip it."""
+    if slot.is_rehearsal or not slot.event.is_published:
+        raise NotPublished("not_published", "该活动未发布或已下线，暂不接受预约或报名。",
+                           field="slot_id")
+
+
 def check_bookable(slot: Slot, now: datetime | None = None) -> None:
-    """The slot takes group bookings now: right mode, window open, not started, not closed."""
+    """The slot takes group bookings now: published, right mode, window open, not started."""
     now = now or utcnow()
+    check_published(slot)
     edition = slot.event.edition
     if slot.event.mode != ParticipationMode.GROUP:
         raise RuleError("not_group_event", "该活动不接受团体预约。", field="slot_id")

@@ -4,6 +4,7 @@ Each function works inside the caller's transaction and only flushes; the caller
 (see ``visitorapp.booking.unit``) so mail in the outbox and the audit entry commit with the booking.
 """
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -13,8 +14,9 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..programme.models import Event, ParticipationMode, Slot
 from ..timeutil import utcnow
-from . import capacity, noshows, rules, signals
-from .models import Booking, BookingStatus, new_reference
+from . import approval, capacity, noshows, rules, signals
+from .models import HOLDING_STATUSES, Booking, BookingStatus, new_reference
+from .shares import Holder
 
 
 @dataclass
@@ -37,13 +39,14 @@ class GroupDetails:
 
 
 class DuplicateBooking(DomainError):
-    """The same mobile already holds this slot; ``booking`` is the first one."""
+    """The same mobile already holds this slot. The message names no booking (no reference, no
+    school): whoever typed the mobile may not be its holder. The holder finds theirs through the
+    recovery page, which mails the links to the booking's own address."""
 
-    def __init__(self, booking: Booking):
-        super().__init__("duplicate", f"该手机号已预约此场次（预约号 {booking.reference}），"
-                                      "无需重复预约。请使用预约成功时的管理链接查看或修改。",
-                         field="leader_mobile")
-        self.booking = booking
+    def __init__(self):
+        super().__init__("duplicate", "该手机号已预约此场次，无需重复预约。如需查看、修改或取消，"
+                                      "请使用预约成功时的管理链接；找不到链接可通过“找回预约/报名”"
+                                      "页面发送到预约时填写的邮箱。", field="leader_mobile")
 
 
 def get_slot(slot_id: int) -> Slot:
@@ -54,19 +57,28 @@ def get_slot(slot_id: int) -> Slot:
 
 
 def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
-                   enforce_window: bool = True) -> Booking:
-    """Book a slot for a group, or raise a DomainError saying why not."""
+                   enforce_window: bool = True, now: datetime | None = None) -> Booking:
+    """Book a slot for a group, or raise a DomainError saying why not.
+
+    Public sources ("web", "api"; a waiting-list acceptance is "web") need a published event and,
+    above the edition's approval threshold, an organizer's review (the booking is then pending).
+    """
+    now = now or utcnow()
+    if source != "staff":
+        rules.check_published(slot)
     if enforce_window:
-        rules.check_bookable(slot)
+        rules.check_bookable(slot, now)
     edition = slot.event.edition
     rules.check_group(edition, details.school_stage, details.students, details.teachers)
-    existing = find_duplicate(slot, details.leader_mobile)
-    if existing is not None:
-        raise DuplicateBooking(existing)
+    if find_duplicate(slot, details.leader_mobile) is not None:
+        raise DuplicateBooking()
     noshows.check_hold(edition, details.leader_mobile)
-    capacity.take_places(slot, details.headcount)
+    capacity.take_places(slot, details.headcount,
+                         holder=Holder.of(details.leader_mobile, details.school_name))
     booking = Booking(slot=slot, reference=_unique_reference(slot), source=source,
                       **details.__dict__)
+    if source != "staff" and approval.needs_review(edition, details.headcount):
+        approval.hold_for_review(booking, now)
     try:
         # Added inside the savepoint so that, if a concurrent request won the unique index, its
         # rollback also drops this booking from the session (else the lookup below autoflushes it
@@ -75,11 +87,10 @@ def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
             db.session.add(booking)
             db.session.flush()
     except IntegrityError:
-        # A concurrent request with the same mobile won the unique index: point to it.
-        existing = find_duplicate(slot, details.leader_mobile)
-        if existing is None:
+        # A concurrent request with the same mobile won the unique index.
+        if find_duplicate(slot, details.leader_mobile) is None:
             raise
-        raise DuplicateBooking(existing) from None
+        raise DuplicateBooking() from None
     log_action("booking.create", booking, actor=_actor(source),
                summary=f"{booking.reference} {booking.headcount}人",
                after={"slot_id": slot.id, "students": booking.students,
@@ -89,19 +100,29 @@ def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
 
 
 def change_headcount(booking: Booking, students: int, teachers: int, *, actor: str | None = None,
-                     enforce_deadline: bool = True) -> None:
-    """New numbers under the same rules; more places are taken atomically, fewer released."""
-    _require_active(booking)
+                     enforce_deadline: bool = True, review: bool = True,
+                     now: datetime | None = None) -> None:
+    """New numbers under the same rules; more places are taken atomically, fewer released.
+
+    ``review``: a confirmed group that grows above the approval threshold goes back to review
+    (else booking small and growing later would skip it); organizers' own changes pass False.
+    """
+    now = now or utcnow()
+    _require_holding(booking)
     if enforce_deadline:
         rules.check_changeable(booking.slot)
-    rules.check_group(booking.slot.event.edition, booking.school_stage, students, teachers)
+    edition = booking.slot.event.edition
+    rules.check_group(edition, booking.school_stage, students, teachers)
     before = {"students": booking.students, "teachers": booking.teachers}
     delta = (students + teachers) - booking.headcount
     if delta > 0:
-        capacity.take_places(booking.slot, delta)
+        capacity.take_places(booking.slot, delta, holder=holder_of(booking))
     elif delta < 0:
-        capacity.release_places(booking.slot, -delta)
+        capacity.release_places(booking.slot, -delta, holder=holder_of(booking))
     booking.students, booking.teachers = students, teachers
+    if review and delta > 0 and booking.is_active and \
+            approval.needs_review(edition, students + teachers):
+        approval.hold_for_review(booking, now)
     log_action("booking.headcount", booking, actor=actor or "领队（管理链接）", before=before,
                after={"students": students, "teachers": teachers},
                summary=f"{booking.reference} 人数 {sum(before.values())}→{students + teachers}")
@@ -113,11 +134,19 @@ def change_headcount(booking: Booking, students: int, teachers: int, *, actor: s
 def cancel_booking(booking: Booking, *, reason: str = "", actor: str | None = None,
                    enforce_deadline: bool = False) -> None:
     """Cancel and free the places at once. Teachers may cancel until the slot starts."""
-    _require_active(booking)
+    _require_holding(booking)
     if enforce_deadline and booking.slot.starts_at <= utcnow():
         raise rules.RuleError("slot_started", "场次已开始，无法在线取消。")
-    capacity.release_places(booking.slot, booking.headcount)
+    # Conditional: of two cancellations (or a cancellation and a rejection) racing, one releases.
+    won = db.session.execute(
+        sa.update(Booking).where(Booking.id == booking.id, Booking.status.in_(HOLDING_STATUSES))
+        .values(status=BookingStatus.CANCELLED).execution_options(synchronize_session=False))
+    if won.rowcount != 1:
+        db.session.expire(booking, ["status"])
+        raise rules.RuleError("cancelled", "该预约已取消。")
+    capacity.release_places(booking.slot, booking.headcount, holder=holder_of(booking))
     booking.cancel(reason)
+    booking.review_due_at = None
     log_action("booking.cancel", booking, actor=actor or "领队（管理链接）",
                summary=f"{booking.reference} 取消 {reason}"[:200])
     signals.booking_cancelled.send(booking, reason=reason)
@@ -126,9 +155,9 @@ def cancel_booking(booking: Booking, *, reason: str = "", actor: str | None = No
 
 def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
                  enforce_deadline: bool = True) -> None:
-    """改约: move the group to another slot. The new places are taken before the old ones are
-    given back, in the caller's transaction: a full target leaves the booking where it was."""
-    _require_active(booking)
+    """改约: move the group to another slot, in the caller's transaction (a full target rolls back
+    and leaves the booking where it was). A pending booking moves and stays pending."""
+    _require_holding(booking)
     old = booking.slot
     if new_slot.id == old.id:
         raise rules.RuleError("same_slot", "请选择另一个场次。", field="slot_id")
@@ -137,11 +166,12 @@ def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
     if enforce_deadline:
         rules.check_changeable(old)
     rules.check_bookable(new_slot)
-    existing = find_duplicate(new_slot, booking.leader_mobile)
-    if existing is not None:
-        raise DuplicateBooking(existing)
-    capacity.take_places(new_slot, booking.headcount)
-    capacity.release_places(old, booking.headcount)
+    if find_duplicate(new_slot, booking.leader_mobile) is not None:
+        raise DuplicateBooking()
+    # Give back, then take: a move within one day must not count the group twice against its
+    # fair shares (nor against its own venue when the two slots overlap).
+    capacity.release_places(old, booking.headcount, holder=holder_of(booking))
+    capacity.take_places(new_slot, booking.headcount, holder=holder_of(booking))
     booking.slot = new_slot
     before = {"students": booking.students, "teachers": booking.teachers, "slot_id": old.id}
     log_action("booking.move", booking, actor=actor or "领队（管理链接）", before={"slot_id": old.id},
@@ -151,9 +181,16 @@ def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
 
 
 def find_duplicate(slot: Slot, mobile: str) -> Booking | None:
+    """The booking (confirmed or pending) this mobile already holds in ``slot`` — for the rule
+    only: never shown to whoever typed the mobile."""
     return db.session.scalar(sa.select(Booking).where(
         Booking.slot_id == slot.id, Booking.leader_mobile == mobile,
-        Booking.status == BookingStatus.CONFIRMED))
+        Booking.status.in_(HOLDING_STATUSES)))
+
+
+def holder_of(booking: Booking) -> Holder:
+    """Whose fair shares a booking's places count against."""
+    return Holder.of(booking.leader_mobile, booking.school_name)
 
 
 def by_manage_token(token: str) -> Booking:
@@ -177,8 +214,8 @@ def alternatives(slot: Slot, persons: int, limit: int = 6) -> list[Slot]:
         .limit(limit)))
 
 
-def _require_active(booking: Booking) -> None:
-    if booking.status != BookingStatus.CONFIRMED:
+def _require_holding(booking: Booking) -> None:
+    if not booking.holds_places:
         raise rules.RuleError("cancelled", "该预约已取消。")
 
 

@@ -14,5 +14,10 @@ booking_created = _signals.signal("booking-created")
 booking_changed = _signals.signal("booking-changed")
 #: sender = Booking, just cancelled; kwargs ``reason``.
 booking_cancelled = _signals.signal("booking-cancelled")
+#: sender = Booking, pending review (待审核), just confirmed by an organizer: its ticket is valid now.
+booking_approved = _signals.signal("booking-approved")
+#: sender = Booking, pending review, just released: kwargs ``reason`` (the organizer's) and
+#: ``expired`` (True: nobody decided before the deadline).
+booking_rejected = _signals.signal("booking-rejected")
 #: sender = Slot; kwargs ``persons`` = places just freed there (cancellation, fewer people, move).
 places_released = _signals.signal("places-released")

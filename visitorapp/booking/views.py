@@ -1,15 +1,16 @@
 """Public booking pages: slot picker, group form, confirmation, self-service via the manage link."""
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from .. import ratelimits
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
+from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
-from . import capacity, rules, services
+from . import approval, capacity, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
 from .services import GroupDetails
 
@@ -55,8 +56,7 @@ def new(slot_id: int):
     answers 422 with the reason beside its field, or above the form when it concerns the slot.
     """
     slot = db.get_or_404(Slot, slot_id)
-    if slot.is_rehearsal or not slot.event.is_published:
-        abort(404)
+    rules.check_published(slot)  # 404 for the public
     form = BookingForm()
     problem = rules.bookable_problem(slot)
     form_error = problem.message if problem else None
@@ -92,7 +92,7 @@ def new(slot_id: int):
 def confirmation(token: str):
     """Shown once after booking: the reference code and the management link to keep."""
     booking = services.by_manage_token(token)
-    if not booking.is_active:
+    if not booking.holds_places:
         return redirect(url_for("booking.manage", token=token))
     return render_template("booking/confirmation.html", booking=booking)
 
@@ -120,7 +120,8 @@ def change_headcount(token: str):
         except DomainError as exc:
             flash(exc.message, "error")
         else:
-            flash("人数已修改，入场码不变。", "success")
+            flash("人数已修改，团队需经工作组审核，审核通过前入场码不能用于入场，结果将邮件通知。"
+                  if booking.is_pending else "人数已修改，入场码不变。", "success")
             return redirect(url_for("booking.manage", token=token))
         db.session.refresh(booking)
     return _manage_page(booking, form), 422
@@ -147,9 +148,12 @@ def cancel(token: str):
 
 @bp.get("/privacy")
 def privacy():
-    """个人信息保护说明: what is kept, why, for how long."""
-    return render_template("booking/privacy.html",
-                           retention_days=current_app.config["RETENTION_DAYS"])
+    """个人信息保护说明: what each kind of sign-up collects, why, and the day it is deleted
+    (the same RETENTION_DAYS and date the purge uses)."""
+    edition = programme.current_edition()
+    days = current_app.config["RETENTION_DAYS"]
+    return render_template("booking/privacy.html", retention_days=days, edition=edition,
+                           purge_on=retention_ends(edition.ends_on, days) if edition else None)
 
 
 def details_from_form(form: BookingForm) -> GroupDetails:
@@ -197,7 +201,7 @@ def _changeable(booking) -> bool:
         rules.check_changeable(booking.slot)
     except DomainError:
         return False
-    return booking.is_active
+    return booking.holds_places
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -209,3 +213,4 @@ def _parse_day(value: str | None) -> date | None:
 
 def init_app(app):
     app.register_blueprint(bp)
+    approval.register_cli(app)

@@ -13,10 +13,13 @@ from .models import GateDevice
 class Actor:
     user: User | None = None
     device: GateDevice | None = None
+    #: The application itself (demo data, maintenance): every venue, recorded as "系统".
+    system: bool = False
 
     @property
     def all_venues(self) -> bool:
-        return self.user is not None and self.user.role in (Role.ADMIN, Role.ORGANIZER)
+        return self.system or (self.user is not None
+                               and self.user.role in (Role.ADMIN, Role.ORGANIZER))
 
     def venue_ids(self) -> set[int] | None:
         """Venues this actor may scan for; None means every venue."""

@@ -3,7 +3,7 @@
 Authenticated by a gate device's bearer token or a staff session (gate, organizer, admin).
 """
 import functools
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from flask import abort, g, jsonify, request
 from flask_login import current_user
@@ -22,6 +22,8 @@ from .devices import device_for_token
 from .serialize import checkin_json
 
 bp = api_blueprint("checkin_api", __name__, "/checkins")
+#: A rule's refusal or a malformed argument (a date out of range…): its JSON, never a 500.
+bp.register_error_handler(DomainError, error_response)
 
 
 def gate_actor(view):
@@ -71,7 +73,7 @@ def _record(data: dict, venue: Venue | None):
     actor: Actor = g.actor
     outcome = services.check_in(
         str(data.get("token") or ""), venue, data.get("direction", "in"), data.get("students"),
-        data.get("teachers"), str(data.get("client_id") or ""), actor,
+        data.get("teachers"), str(data.get("client_id") or ""), actor, now=utcnow(),
         confirm=data.get("confirm") is True, scanned_at=_when(data.get("scanned_at")),
         offline=data.get("offline") is True, local_result=str(data.get("local_result") or ""))
     if actor.device is not None:
@@ -101,7 +103,7 @@ def summary_view():
 def tickets():
     """The day's tickets for the actor's venues, for deciding offline (no personal data)."""
     day = _day(request.args.get("date"))
-    return jsonify(offline.ticket_list(day, g.actor))
+    return jsonify(offline.ticket_list(day, g.actor, utcnow()))
 
 
 def _venue(value) -> Venue | None:
@@ -124,36 +126,33 @@ def _when(value) -> datetime | None:
         return None
     try:
         when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is None:
+            raise services.CheckInInvalid("scanned_at_invalid", "扫码时间须带时区。",
+                                          field="scanned_at")
+        return when.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         raise services.CheckInInvalid("scanned_at_invalid", "扫码时间格式不正确。",
                                       field="scanned_at") from None
-    if when.tzinfo is None:
-        raise services.CheckInInvalid("scanned_at_invalid", "扫码时间须带时区。", field="scanned_at")
-    return when
 
 
 def _day(value: str | None) -> date:
-    if not value:
-        return local_today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        abort(400)
+    return services.parse_day(value) if value else local_today()
 
 
 @bp.get("/search")
 @gate_actor
 def search():
-    """Today's groups at the actor's venues matching a reference, school or mobile's last four."""
-    from .search import find_bookings
+    """The day's tickets matching a reference, school, mobile or its last four (other venues'
+    too, marked as such)."""
+    from .search import find_tickets
     day = _day(request.args.get("date"))
-    return jsonify({"results": find_bookings(request.args.get("q", ""), day, g.actor)})
+    return jsonify({"results": find_tickets(request.args.get("q", ""), day, g.actor)})
 
 
 @bp.post("/<int:checkin_id>/numbers")
 @gate_actor
 def numbers(checkin_id: int):
-    """Correct the arrived numbers of an admitted entry (fewer, or more with ``confirm``)."""
+    """Correct the numbers of a ticket's last movement (fewer, or more with ``confirm``)."""
     from .models import CheckIn
     data = request.get_json(silent=True)
     if not isinstance(data, dict):

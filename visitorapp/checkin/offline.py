@@ -1,46 +1,58 @@
-"""What an offline gate needs to decide alone: the day's tickets for its venues.
+"""What an offline gate needs to decide alone: the day's tickets for its venues, with presence.
 
 Only a SHA-256 of each ticket token (the page hashes what it scans and looks it up), the
-reference, school, booked numbers, slot times, status and whether it already checked in —
-no mobile numbers, no leader names: a lost phone leaks nothing personal.
+reference, school (or a registrant's unit), booked numbers, slot times, status and how many
+arrived and are inside where — no mobile numbers, no names: a lost phone leaks nothing personal.
+The page decides with the same rules as ``outcome.decide`` (docs/gate.md) and the server has the
+last word when the queue syncs.
 """
 import hashlib
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..booking.models import Booking
 from ..extensions import db
 from ..programme.models import Slot
-from ..tickets.tokens import token_for
-from ..timeutil import local_day_bounds, utcnow
+from ..registration.models import Registration
+from ..tickets.tokens import sign
+from ..timeutil import local_day_bounds
+from . import counts
 from .actors import Actor
-from .models import ADMITTED, CheckIn, Direction
+from .holders import Holder
+from .outcome import GateRules
+from .serialize import holder_json
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def ticket_list(day: date, actor: Actor) -> dict:
+def ticket_list(day: date, actor: Actor, now: datetime) -> dict:
     start, end = local_day_bounds(day)
-    stmt = (sa.select(Booking).join(Slot, Booking.slot_id == Slot.id)
-            .where(Slot.starts_at >= start, Slot.starts_at < end).order_by(Slot.starts_at))
     ids = actor.venue_ids()
-    if ids is not None:
-        stmt = stmt.where(Slot.venue_id.in_(ids or {-1}))
-    bookings = list(db.session.scalars(stmt))
-    admitted = {}
-    if bookings:
-        admitted = {(c.booking_id, c.direction) for c in db.session.scalars(
-            sa.select(CheckIn).where(CheckIn.booking_id.in_([b.id for b in bookings]),
-                                     CheckIn.result == ADMITTED))}
-    tickets = [{
-        "h": token_hash(token_for(b)), "reference": b.reference, "school": b.school_name,
-        "students": b.students, "teachers": b.teachers, "status": str(b.status),
-        "venue_id": b.slot.venue_id, "starts_at": b.slot.starts_at.isoformat(),
-        "ends_at": b.slot.ends_at.isoformat(),
-        "checked_in": (b.id, Direction.IN.value) in admitted,
-        "checked_out": (b.id, Direction.OUT.value) in admitted,
-    } for b in bookings]
-    return {"date": day.isoformat(), "generated_at": utcnow().isoformat(), "tickets": tickets}
+    holders = []
+    for model in (Booking, Registration):
+        stmt = (sa.select(model).join(Slot, model.slot_id == Slot.id)
+                .where(Slot.starts_at >= start, Slot.starts_at < end).order_by(Slot.starts_at))
+        if ids is not None:
+            stmt = stmt.where(Slot.venue_id.in_(ids or {-1}))
+        holders += [Holder(booking=r) if model is Booking else Holder(registration=r)
+                    for r in db.session.scalars(stmt)]
+    presence = counts.ticket_presence(
+        booking_ids=[h.booking.id for h in holders if h.is_group],
+        registration_ids=[h.registration.id for h in holders if not h.is_group])
+    tickets = []
+    for holder in holders:
+        key = ("booking", holder.booking.id) if holder.is_group else ("registration",
+                                                                     holder.registration.id)
+        state = presence.get(key) or counts.TicketPresence(venues={})
+        item = holder_json(holder)
+        item.update(h=token_hash(sign(holder.record.ticket_nonce)), arrived=state.arrived,
+                    inside=state.inside, venues={str(k): v for k, v in state.venues.items()})
+        tickets.append(item)
+    rules = GateRules.from_config(current_app.config)
+    return {"date": day.isoformat(), "generated_at": now.isoformat(), "tickets": tickets,
+            "rules": {"early_confirm_minutes": rules.early_confirm.total_seconds() / 60,
+                      "late_warning_minutes": rules.late_warning.total_seconds() / 60}}

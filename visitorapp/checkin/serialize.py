@@ -1,17 +1,20 @@
 """JSON shapes shared by the API and the gate page (no mobile numbers, no names of people)."""
-from ..booking.models import Booking, SchoolStage
 from ..timeutil import format_datetime, format_time
+from .holders import Holder
 from .models import CheckIn
 
 
-def booking_json(booking: Booking | None) -> dict | None:
-    if booking is None:
+def holder_json(holder: Holder | None) -> dict | None:
+    """The ticket as the gate shows it: a group booking or an individual registration."""
+    if holder is None:
         return None
-    slot = booking.slot
+    slot = holder.slot
+    students, teachers = holder.booked
     return {
-        "reference": booking.reference, "school": booking.school_name,
-        "stage": SchoolStage(booking.school_stage).label, "students": booking.students,
-        "teachers": booking.teachers, "status": str(booking.status),
+        "kind": "group" if holder.is_group else "individual",
+        "reference": holder.reference, "school": holder.label, "stage": holder.stage,
+        "students": students, "teachers": teachers,
+        "status": str(holder.record.status),  # confirmed, pending (待审核) or cancelled
         "event": slot.event.name, "venue": slot.venue.name if slot.venue else "",
         "venue_id": slot.venue_id, "rehearsal": slot.is_rehearsal,
         "starts_at": slot.starts_at.isoformat(), "ends_at": slot.ends_at.isoformat(),
@@ -19,13 +22,24 @@ def booking_json(booking: Booking | None) -> dict | None:
     }
 
 
+def holder_of(checkin: CheckIn) -> Holder | None:
+    if checkin.booking is not None:
+        return Holder(booking=checkin.booking)
+    if checkin.registration is not None:
+        return Holder(registration=checkin.registration)
+    return None
+
+
 def checkin_json(checkin: CheckIn) -> dict:
+    outcome = checkin.outcome
     return {
-        "id": checkin.id, "client_id": checkin.client_id, "result": checkin.result,
+        "id": checkin.id, "client_id": checkin.client_id, "result": outcome.value,
+        "tone": outcome.tone, "admitted": outcome.admitted,
         "message": checkin.message, "warnings": checkin.warning_list,
         "direction": checkin.direction, "students": checkin.students,
         "teachers": checkin.teachers, "venue_id": checkin.venue_id,
-        "scanned_at": checkin.scanned_at.isoformat(), "scanned_at_text": format_datetime(checkin.scanned_at),
+        "scanned_at": checkin.scanned_at.isoformat(),
+        "scanned_at_text": format_datetime(checkin.scanned_at),
         "by": checkin.actor_name, "offline": checkin.offline, "conflict": checkin.conflict,
-        "booking": booking_json(checkin.booking),
+        "booking": holder_json(holder_of(checkin)),
     }

@@ -1,38 +1,34 @@
-"""Check-in decisions (签到/离场): one function decides every scan's outcome and stores it.
+"""Check-in operations (签到/离场): record one scan, 统一退场, correct the last movement's numbers.
 
-Outcomes follow pretix's explicit reasons: ``ok`` (green, maybe with amber ``warnings``) or a
-refusal code (red): unknown, forged, revoked, wrong_day, already_checked_in, not_checked_in,
-already_checked_out, confirm_required (amber: more persons than booked or the venue is full —
-the gate must confirm), over_capacity, no_venue, forbidden_venue. Every scan is stored.
+``check_in`` validates the request, resolves the ticket once (``holders.resolve``), locks the
+ticket's presence, lets ``outcome.decide`` answer, and stores the scan with its movement in the
+caller's transaction (the view commits once). Every scan is stored, refusals included.
 
-Idempotency: ``client_id`` is unique, so a retried request returns the first answer. Two gates
-scanning one ticket at once race on a partial unique index (one admitted entry per booking):
-the loser's insert fails inside a savepoint and it is stored as ``already_checked_in``.
+Exactly once: ``client_id`` is unique, so a retried request, or an offline scan synced twice,
+gets the first answer back (``replay``) and moves nobody again.
 """
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from .. import validators
+from ..audit.models import log_action
 from ..booking.capacity import CapacityError, take_places
-from ..booking.models import Booking
-from ..booking.rules import teachers_needed
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Venue
 from ..tickets import tokens
-from ..tickets.services import booking_for_token
-from ..timeutil import format_datetime, format_time, local, utcnow
-from . import individual
+from ..tickets.tokens import TokenError
+from ..timeutil import format_time, local
+from . import counts, holders, outcome, presence
 from .actors import Actor
-from .counts import on_site
-from .models import ADMITTED, CheckIn, Direction
+from .holders import Holder
+from .models import CheckIn, CheckInResult, Direction
 
-#: Arriving more than this before the slot starts, or after it starts, is flagged amber.
-EARLY_TOLERANCE = timedelta(minutes=60)
-LATE_TOLERANCE = timedelta(minutes=30)
 #: An offline scan may be synced this long after it was made.
 OFFLINE_MAX_AGE = timedelta(days=2)
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -44,6 +40,12 @@ class CheckInInvalid(DomainError):
     status = 422
 
 
+class DayInvalid(DomainError):
+    """A ``?date=`` the gate pages and API cannot use (malformed, or out of the app's range)."""
+
+    status = 400
+
+
 @dataclass
 class Outcome:
     checkin: CheckIn
@@ -52,236 +54,225 @@ class Outcome:
 
 
 def check_in(token: str, venue: Venue | None, direction: str, students: int | None,
-             teachers: int | None, client_id: str, actor: Actor, *, confirm: bool = False,
-             scanned_at: datetime | None = None, offline: bool = False,
+             teachers: int | None, client_id: str, actor: Actor, *, now: datetime,
+             confirm: bool = False, scanned_at: datetime | None = None, offline: bool = False,
              local_result: str = "") -> Outcome:
-    """Decide and store one scan. Returns the stored CheckIn (a replay for a known client_id)."""
-    client_id = (client_id or "").strip()
-    if not CLIENT_ID_RE.match(client_id):
-        raise CheckInInvalid("client_id_invalid", "扫码编号（client_id）缺失或格式不正确。",
-                             field="client_id")
-    previous = db.session.scalar(sa.select(CheckIn).where(CheckIn.client_id == client_id))
+    """Decide and store one scan of a ticket token or a typed reference, at ``now``."""
+    client_id = _client_id(client_id)
+    direction = _direction(direction)
+    for name, value in (("students", students), ("teachers", teachers)):
+        if value is not None:
+            _count(name, value)
+    when = _scan_moment(now, offline, scanned_at)
+    previous = _stored(client_id)
     if previous is not None:
         return Outcome(previous, replay=True)
-    try:
-        direction = Direction(direction).value
-    except ValueError:
-        raise CheckInInvalid("direction_invalid", "方向只能是 in（签到）或 out（离场）。",
-                             field="direction") from None
-    for name, value in (("students", students), ("teachers", teachers)):
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                                  or not 0 <= value <= 10000):
-            raise CheckInInvalid(f"{name}_invalid", "人数必须是 0 到 10000 之间的整数。", field=name)
-    now = utcnow()
-    when = now
-    if offline and scanned_at is not None:
-        if scanned_at > now + timedelta(minutes=10) or scanned_at < now - OFFLINE_MAX_AGE:
-            raise CheckInInvalid("scanned_at_invalid", "离线扫码时间不合理，请检查设备时间。",
-                                 field="scanned_at")
-        when = scanned_at
-
     scan = CheckIn(client_id=client_id, direction=direction, token=tokens.normalise(token)[:64],
                    user=actor.user, device=actor.device, scanned_at=when, synced_at=now,
                    offline=offline, local_result=(local_result or "")[:30],
                    venue_id=venue.id if venue is not None else None)
     try:
-        booking = booking_for_token(token)
-    except tokens.TokenError as exc:
-        person = individual.find_registration(token) if exc.code == "unknown" else None
-        if person is not None:
-            return individual.check_in_person(scan, person, venue, actor, when, _refuse)
-        revoked = _revoked_booking(token) if exc.code == "revoked" else None
-        return _refuse(scan, exc.code, exc.message, booking=revoked)
-    scan.booking = booking
+        holder = holders.resolve(token)
+    except TokenError as exc:
+        return _refuse(scan, CheckInResult(exc.code), exc.message)
+    request = outcome.Request(direction, students, teachers, when, confirm=confirm,
+                              already_passed=offline and _passed(local_result))
+    return _record(holder, scan, venue, actor, request)
+
+
+def _record(holder: Holder, scan: CheckIn, venue: Venue | None, actor: Actor,
+            request: outcome.Request) -> Outcome:
+    for key, value in holder.key().items():
+        setattr(scan, key, value)
+    venue = venue or holder.slot.venue
     if venue is None:
-        venue = booking.slot.venue
-        scan.venue_id = venue.id if venue is not None else None
-    if venue is None:
-        return _refuse(scan, "no_venue", "请先选择本入口所属场馆。")
+        return _refuse(scan, CheckInResult.NO_VENUE, "请先选择本入口所属场馆。")
+    scan.venue_id = venue.id
     if not actor.may_use(venue.id):
-        return _refuse(scan, "forbidden_venue", f"您无权在“{venue.name}”核验。")
-    if local(booking.slot.starts_at).date() != local(when).date():
-        day = booking.slot.local_day
-        return _refuse(scan, "wrong_day", f"不是今天的预约：该团队预约的是 {day.month}月{day.day}日"
-                                          f" {format_time(booking.slot.starts_at)} 的场次。")
-    if direction == Direction.OUT.value:
-        return _exit(scan, booking, students, teachers)
-    return _enter(scan, booking, venue, students, teachers, confirm, when)
-
-
-def _enter(scan, booking, venue, students, teachers, confirm, when) -> Outcome:
-    first = admitted_entry(booking)
-    if first is not None:
-        return _refuse(scan, "already_checked_in", _already_message(first))
-    scan.students = booking.students if students is None else students
-    scan.teachers = booking.teachers if teachers is None else teachers
-    if scan.persons == 0:
-        return _refuse(scan, "no_persons", "到场人数不能为 0。")
-    warnings = _warnings(booking, venue, scan, when)
-    extra = scan.persons - booking.headcount
-    full = on_site(venue.id, local(when).date()) + scan.persons > venue.safe_occupancy
-    # A group an offline gate already let in is inside: record it (with the warning), not refuse it.
-    already_inside = scan.offline and scan.local_result == ADMITTED
-    if (extra > 0 or full) and not (confirm or already_inside):
-        reasons = []
-        if extra > 0:
-            reasons.append(f"到场人数比预约多 {extra} 人")
-        if full:
-            reasons.append(f"{venue.name}在场人数将超过安全上限（{venue.safe_occupancy}人）")
-        return _refuse(scan, "confirm_required", "；".join(reasons) + "。请核实后确认放行。")
-    if full:
-        warnings.append(("venue_full", f"已超过{venue.name}安全上限，已由核验员确认放行。"))
-    scan.warnings = "\n".join(f"{code}:{message}" for code, message in warnings)
+        return _refuse(scan, CheckInResult.FORBIDDEN_VENUE, f"您无权在“{venue.name}”核验。")
+    if request.direction == Direction.IN.value and holder.is_pending:
+        return _refuse(scan, CheckInResult.UNDER_REVIEW,
+                       f"入场码尚未生效：预约 {holder.reference} 正在等待活动周工作组审核。")
+    if request.direction == Direction.IN.value and not holder.is_active:
+        kind = "预约" if holder.is_group else "报名"
+        return _refuse(scan, CheckInResult.REVOKED, f"入场码已作废：{kind} {holder.reference} 已取消。")
+    day = holder.slot.local_day
+    if day != local(request.when).date():
+        return _refuse(scan, CheckInResult.WRONG_DAY,
+                       f"不是今天的{'预约' if holder.is_group else '报名'}：{day.month}月{day.day}日"
+                       f" {format_time(holder.slot.starts_at)} 的场次。")
+    state = presence.lock(holder, day)
+    twin = _stored(scan.client_id)  # a concurrent retry of this very scan got the lock first
+    if twin is not None:
+        return Outcome(twin, replay=True)
+    decision = outcome.decide(holder, state, venue, request, gate_rules(),
+                              lambda: counts.on_site(day, venue.id))
+    if not decision.result.admitted:
+        scan.students, scan.teachers = decision.students, decision.teachers
+        return _refuse(scan, decision.result, decision.message)
     try:
         with db.session.begin_nested():
-            if extra > 0:
-                # The extra persons take real places (slot, campus day, venue): the one capacity function.
-                take_places(booking.slot, extra)
-            scan.result = ADMITTED
-            scan.message = f"签到成功：{booking.school_name}，{scan.students}名学生、{scan.teachers}名教师。"
+            if decision.extra_places:
+                # Persons beyond the booking take real places: the one capacity function.
+                take_places(holder.slot, decision.extra_places)
+            _admit(scan, state, decision, request.when)
             db.session.add(scan)
             db.session.flush()
     except CapacityError as exc:
-        db.session.expire(booking.slot)
-        return _refuse(scan, "over_capacity", f"不能超额放行：{exc.message}")
-    except IntegrityError:
-        return _lost_race(scan, booking)
+        db.session.expire_all()
+        return _refuse(scan, CheckInResult.OVER_CAPACITY, f"不能超额放行：{exc.message}")
     return Outcome(scan)
 
 
-def _exit(scan, booking, students, teachers) -> Outcome:
-    entry = admitted_entry(booking)
-    if entry is None:
-        return _refuse(scan, "not_checked_in", "该团队尚未签到，无法登记离场。")
-    left = db.session.scalar(sa.select(CheckIn).where(
-        CheckIn.booking_id == booking.id, CheckIn.direction == Direction.OUT.value,
-        CheckIn.result == ADMITTED))
-    if left is not None:
-        return _refuse(scan, "already_checked_out",
-                       f"该团队已于 {format_time(left.scanned_at)} 离场（{left.actor_name}）。")
-    # Counted against the venue the group entered, whichever gate it leaves by.
-    scan.venue_id = entry.venue_id
-    scan.students = entry.students if students is None else min(students, entry.students)
-    scan.teachers = entry.teachers if teachers is None else min(teachers, entry.teachers)
-    try:
-        with db.session.begin_nested():
-            scan.result = ADMITTED
-            scan.message = f"离场登记成功：{booking.school_name}，{scan.persons}人。"
-            db.session.add(scan)
-            db.session.flush()
-    except IntegrityError:
-        return _lost_race(scan, booking)
-    return Outcome(scan)
+def _admit(scan: CheckIn, state, decision: outcome.Decision, when: datetime) -> None:
+    move = decision.move
+    presence.apply(state, move, when)
+    scan.result = decision.result.value
+    scan.message = decision.message[:300]
+    scan.venue_id = move.venue_id
+    scan.students, scan.teachers = move.students, move.teachers
+    scan.arrived_students, scan.arrived_teachers = move.arrived_students, move.arrived_teachers
+    scan.warnings = "\n".join(f"{code}:{text}" for code, text in decision.warnings)
 
 
-def _lost_race(scan, booking) -> Outcome:
-    """Our insert lost to a concurrent one: the same client_id (a retry) or another gate."""
-    twin = db.session.scalar(sa.select(CheckIn).where(CheckIn.client_id == scan.client_id))
-    if twin is not None:
-        return Outcome(twin, replay=True)
-    fresh = CheckIn(client_id=scan.client_id, direction=scan.direction, token=scan.token,
-                    user=scan.user, device=scan.device, scanned_at=scan.scanned_at,
-                    synced_at=scan.synced_at, offline=scan.offline, local_result=scan.local_result,
-                    venue_id=scan.venue_id, booking=booking, students=scan.students,
-                    teachers=scan.teachers)
-    if scan.direction == Direction.OUT.value:
-        return _refuse(fresh, "already_checked_out", "该团队已由其他入口登记离场。")
-    first = admitted_entry(booking)
-    return _refuse(fresh, "already_checked_in", _already_message(first) if first else "已签到。")
-
-
-def _refuse(scan: CheckIn, code: str, message: str, *, booking: Booking | None = None) -> Outcome:
-    scan.result = code
+def _refuse(scan: CheckIn, result: CheckInResult, message: str) -> Outcome:
+    scan.result = result.value
     scan.message = message[:300]
-    if booking is not None:
-        scan.booking = booking
-    # An offline gate already let the group in (or out): keep both answers for organizers.
-    scan.conflict = scan.offline and scan.local_result == ADMITTED
+    # An offline gate already let them pass: keep both answers for organizers.
+    scan.conflict = scan.offline and _passed(scan.local_result)
     try:
         with db.session.begin_nested():
             db.session.add(scan)
             db.session.flush()
     except IntegrityError:  # the same client_id stored by a concurrent retry
-        twin = db.session.scalar(sa.select(CheckIn).where(CheckIn.client_id == scan.client_id))
+        twin = _stored(scan.client_id)
         if twin is None:
             raise
         return Outcome(twin, replay=True)
     return Outcome(scan)
 
 
-def _warnings(booking, venue, scan, when) -> list[tuple[str, str]]:
-    slot = booking.slot
-    warnings = []
-    if when < slot.starts_at - EARLY_TOLERANCE:
-        warnings.append(("early", f"早到：场次 {format_time(slot.starts_at)} 开始。"))
-    elif when > slot.starts_at + LATE_TOLERANCE:
-        warnings.append(("late", f"迟到：场次 {format_time(slot.starts_at)} 已开始。"))
-    if slot.venue_id is not None and slot.venue_id != venue.id:
-        warnings.append(("wrong_venue", f"其他场馆的预约：应到“{slot.venue.name}”。"))
-    need = teachers_needed(slot.event.edition, str(booking.school_stage), scan.students)
-    if scan.students and scan.teachers < need:
-        warnings.append(("ratio", f"带队教师不足：{scan.students}名学生至少需要{need}名教师。"))
-    return warnings
+def everyone_out(venue: Venue, day: date, actor: Actor, batch_id: str, *,
+                 now: datetime) -> tuple[int, int]:
+    """统一退场 at closing time: an exit for every ticket with persons still inside ``venue``
+    (the rest of partly-exited groups and individual registrants too).
+
+    Returns (tickets, persons) that left. The batch id makes a repeated form count once.
+    """
+    tickets = persons = 0
+    for line in counts.inside(day, venue.id):
+        scan = CheckIn(client_id=f"{batch_id}-{line.attendance_id}"[:64], direction="out",
+                       token=line.holder.reference, user=actor.user, device=actor.device,
+                       scanned_at=now, synced_at=now, venue_id=venue.id)
+        if _stored(scan.client_id) is not None:
+            continue
+        done = _record(line.holder, scan, venue, actor,
+                       outcome.Request(Direction.OUT.value, None, None, now)).checkin
+        if done.admitted:
+            tickets += 1
+            persons += done.persons
+    return tickets, persons
 
 
-def _already_message(first: CheckIn) -> str:
-    return f"该团队已于 {format_datetime(first.scanned_at)} 签到（{first.actor_name}）。"
-
-
-def _revoked_booking(token: str) -> Booking | None:
-    return booking_for_token(token, allow_revoked=True)
-
-
-def admitted_entry(booking: Booking) -> CheckIn | None:
-    return db.session.scalar(sa.select(CheckIn).where(
-        CheckIn.booking_id == booking.id, CheckIn.direction == Direction.IN.value,
-        CheckIn.result == ADMITTED))
-
-
-def everyone_out(venue: Venue, day, actor: Actor, client_prefix: str) -> int:
-    """统一退场 at closing time: an exit for every group still on site at ``venue``."""
-    from .counts import groups_on_site
-    count = 0
-    for entry in groups_on_site(venue.id, day):
-        outcome = check_in(tokens.token_for(entry.booking), venue, "out", None, None,
-                           f"{client_prefix}-{entry.booking_id}"[:64], actor, scanned_at=None)
-        count += outcome.checkin.admitted and not outcome.replay
-    return count
-
-
-def correct_numbers(checkin: CheckIn, students: int, teachers: int, actor: Actor, *,
+def correct_numbers(checkin: CheckIn, students, teachers, actor: Actor, *,
                     confirm: bool = False) -> CheckIn:
-    """The gate counted the group: fewer than booked is fine; more needs a confirmation and
-    free places (taken or given back through the one capacity function)."""
-    if not checkin.admitted or checkin.direction != Direction.IN.value or checkin.booking is None:
-        raise CheckInInvalid("not_admitted", "只能修改已签到团队的到场人数。")
-    if checkin.venue_id is not None and not actor.may_use(checkin.venue_id):
-        raise CheckInInvalid("forbidden_venue", "您无权修改该场馆的签到记录。")
-    for name, value in (("students", students), ("teachers", teachers)):
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10000:
-            raise CheckInInvalid(f"{name}_invalid", "人数必须是 0 到 10000 之间的整数。", field=name)
+    """The gate counted again: change the numbers of a ticket's last movement (an entry, a
+    re-entry or an exit). More persons than possible need a confirmation and free places."""
+    if not checkin.admitted or checkin.booking is None:
+        raise CheckInInvalid("not_admitted", "只能修改已放行团队的人数。")
+    if not actor.may_use(checkin.venue_id):
+        raise CheckInInvalid("forbidden_venue", "您无权修改该场馆的核验记录。")
+    students, teachers = _count("students", students), _count("teachers", teachers)
     if students + teachers == 0:
-        raise CheckInInvalid("no_persons", "到场人数不能为 0。", field="students")
-    booked = checkin.booking.headcount
-    extra_before = max(0, checkin.persons - booked)
-    extra_after = max(0, students + teachers - booked)
-    if extra_after > extra_before:
-        if not confirm:
-            raise DomainError("confirm_required", f"到场人数比预约多 {extra_after} 人，请核实后确认。")
-        try:
-            take_places(checkin.booking.slot, extra_after - extra_before)
-        except CapacityError as exc:
-            raise DomainError("over_capacity", f"不能超额放行：{exc.message}") from None
-    elif extra_after < extra_before:
-        from ..booking.capacity import release_places
-        release_places(checkin.booking.slot, extra_before - extra_after)
+        raise CheckInInvalid("no_persons", "人数不能为 0。", field="students")
+    holder = holders.for_booking(checkin.booking)
+    state = presence.lock(holder, checkin.booking.slot.local_day)
+    if presence.latest_movement(holder).id != checkin.id:
+        raise DomainError("not_latest", "此后该团队已有新的出入记录，只能修改最近一次的人数。")
     before = {"students": checkin.students, "teachers": checkin.teachers}
-    checkin.students, checkin.teachers = students, teachers
-    checkin.message = (f"签到成功：{checkin.booking.school_name}，{students}名学生、"
-                       f"{teachers}名教师（已核对人数）。")
-    from ..audit.models import log_action
+    # In a savepoint: a refusal leaves the movement and the presence exactly as they were.
+    with db.session.begin_nested():
+        _redo(holder, state, checkin, students, teachers, confirm)
     log_action("checkin.numbers", checkin, before=before,
                after={"students": students, "teachers": teachers},
-               summary=f"{checkin.booking.reference} 到场人数", actor=actor.name)
+               summary=f"{holder.reference} 核对人数", actor=actor.name)
     db.session.flush()
     return checkin
+
+
+def parse_day(value: str) -> date:
+    """``YYYY-MM-DD`` within the app's days (validators.FIRST_DAY..LAST_DAY), or DayInvalid
+    with a Chinese message."""
+    try:
+        day = date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise DayInvalid("invalid_date", "日期格式不正确，应为 YYYY-MM-DD。", field="date") from None
+    problem = validators.day_error(day)
+    if problem:
+        raise DayInvalid("day_out_of_range", problem, field="date")
+    return day
+
+
+def _redo(holder: Holder, state, checkin: CheckIn, students: int, teachers: int,
+          confirm: bool) -> None:
+    """Take the movement back out of the presence and record it again with the new numbers."""
+    arrived_with = sum(state.arrived)
+    presence.revert(state, checkin)
+    request = outcome.Request(checkin.direction, students, teachers, checkin.scanned_at,
+                              confirm=confirm, correcting=True)
+    decision = outcome.decide(holder, state, checkin.venue, request, gate_rules(), lambda: 0)
+    if not decision.result.admitted:
+        raise DomainError(decision.result.value, decision.message)
+    held_before = max(0, arrived_with - max(sum(holder.booked), sum(state.arrived)))
+    try:
+        take_places(holder.slot, decision.extra_places - held_before)
+    except CapacityError as exc:
+        raise DomainError("over_capacity", f"不能超额放行：{exc.message}") from None
+    warnings = checkin.warnings
+    _admit(checkin, state, decision, checkin.scanned_at)
+    checkin.warnings = warnings
+    checkin.message = checkin.message[:290] + "（已核对人数）"
+    db.session.flush()
+
+
+def gate_rules() -> outcome.GateRules:
+    return outcome.GateRules.from_config(current_app.config)
+
+
+def _stored(client_id: str) -> CheckIn | None:
+    return db.session.scalar(sa.select(CheckIn).where(CheckIn.client_id == client_id))
+
+
+def _passed(local_result: str) -> bool:
+    return local_result in {r.value for r in CheckInResult if r.admitted}
+
+
+def _client_id(value) -> str:
+    value = (value or "").strip() if isinstance(value, str) else ""
+    if not CLIENT_ID_RE.match(value):
+        raise CheckInInvalid("client_id_invalid", "扫码编号（client_id）缺失或格式不正确。",
+                             field="client_id")
+    return value
+
+
+def _direction(value) -> str:
+    try:
+        return Direction(value).value
+    except ValueError:
+        raise CheckInInvalid("direction_invalid", "方向只能是 in（入场）或 out（离场）。",
+                             field="direction") from None
+
+
+def _count(name: str, value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10000:
+        raise CheckInInvalid(f"{name}_invalid", "人数必须是 0 到 10000 之间的整数。", field=name)
+    return value
+
+
+def _scan_moment(now: datetime, offline: bool, scanned_at: datetime | None) -> datetime:
+    if not (offline and scanned_at is not None):
+        return now
+    if scanned_at > now + timedelta(minutes=10) or scanned_at < now - OFFLINE_MAX_AGE:
+        raise CheckInInvalid("scanned_at_invalid", "离线扫码时间不合理，请检查设备时间。",
+                             field="scanned_at")
+    return scanned_at

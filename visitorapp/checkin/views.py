@@ -21,10 +21,9 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
 from ..programme.models import Venue
-from ..timeutil import local_today
-from . import services
+from ..timeutil import local_today, utcnow
+from . import counts, services
 from .actors import Actor
-from .counts import summary
 from .devices import create_device, revoke_device
 from .forms import DeviceForm, EveryoneOutForm
 from .models import CheckIn, GateDevice
@@ -39,7 +38,7 @@ def gate():
     actor = Actor(user=current_user._get_current_object())
     venues = actor.venues()
     return render_template("checkin/gate.html", venues=venues,
-                           counts=summary(local_today(), actor.venue_ids()),
+                           counts=counts.summary(local_today(), actor.venue_ids()),
                            out_form=EveryoneOutForm(), batch_id=f"out-{uuid.uuid4().hex}")
 
 
@@ -63,14 +62,20 @@ def manifest():
 @bp.post("/gate/everyone-out")
 @roles_required(Role.GATE, Role.ORGANIZER)
 def everyone_out():
-    """统一退场: record an exit for every group still on site at one venue."""
+    """统一退场: first a page listing who is still inside the venue, then — confirmed — an exit
+    for every one of them (the rest of partly-exited groups and individuals too)."""
     form = EveryoneOutForm()
     actor = Actor(user=current_user._get_current_object())
     venue = db.session.get(Venue, form.venue_id.data or 0) if form.validate_on_submit() else None
     if venue is None or not actor.may_use(venue.id):
         abort(403 if venue is not None else 400)
-    count = atomic(services.everyone_out, venue, local_today(), actor, form.batch_id.data)
-    flash(f"{venue.name}：已登记 {count} 个团队离场。", "success")
+    day = local_today()
+    if not form.confirm.data:
+        return render_template("checkin/everyone_out.html", venue=venue, form=form,
+                               inside=counts.inside(day, venue.id))
+    tickets, persons = atomic(services.everyone_out, venue, day, actor, form.batch_id.data,
+                              now=utcnow())
+    flash(f"{venue.name}：已为 {tickets} 个团队/个人共 {persons} 人登记离场。", "success")
     return redirect(url_for("checkin.gate"))
 
 
@@ -118,6 +123,10 @@ def revoke(device_id: int):
 def init_app(app):
     from . import api
     from .cli import devices as devices_cli
+    # The gate's tolerances (docs/gate.md), overridable like any setting (VISITORAPP_CHECKIN_…).
+    app.config.setdefault("CHECKIN_EARLY_CONFIRM_MINUTES", 60)
+    app.config.setdefault("CHECKIN_LATE_WARNING_MINUTES", 30)
+    app.config.setdefault("CHECKIN_REPEAT_WINDOW_SECONDS", 300)
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     app.cli.add_command(devices_cli)

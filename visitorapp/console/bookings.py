@@ -1,22 +1,23 @@
-"""Staff work on bookings: search and filter, details changed on a teacher's behalf, no-shows.
+"""Staff work on bookings: search and filter, details changed on a teacher's behalf.
 
 Headcount changes and cancellations go through ``visitorapp.booking.services`` (the same rules,
 capacity function and signals as the teacher's own link); this module adds what only staff do.
 """
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..audit.models import log_action
-from ..booking import rules
+from ..booking import capacity, rules
 from ..booking.models import Booking, BookingStatus
-from ..booking.services import find_duplicate
+from ..booking.noshows import no_show
+from ..booking.services import find_duplicate, holder_of
 from ..extensions import db
 from ..programme.models import Event, Slot
-from ..timeutil import local_day_bounds, utcnow
+from ..timeutil import local_day_bounds
 from .services import ConsoleError, apply_changes
 
 
@@ -30,8 +31,8 @@ class BookingFilter:
     stage: str = ""
 
 
-def search(edition_id: int, f: BookingFilter) -> sa.Select:
-    """Bookings of an edition matching the filter, newest slot first.
+def search(edition_id: int, f: BookingFilter, now: datetime) -> sa.Select:
+    """Bookings of an edition matching the filter, newest slot first; 爽约 as of ``now``.
 
     ``q`` matches a reference code, part of a school name, or — four digits — a mobile's last four
     (what a teacher reads out on the phone).
@@ -56,7 +57,7 @@ def search(edition_id: int, f: BookingFilter) -> sa.Select:
     if f.slot_id:
         stmt = stmt.where(Slot.id == f.slot_id)
     if f.status == "no_show":
-        stmt = stmt.where(Booking.no_show.is_(True))
+        stmt = stmt.where(no_show(now))
     elif f.status:
         stmt = stmt.where(Booking.status == f.status)
     if f.stage:
@@ -70,9 +71,10 @@ DETAIL_FIELDS = ("school_name", "school_stage", "grades", "leader_name", "leader
 
 def update_details(booking: Booking, values: dict) -> None:
     """School and leader details changed by staff (e.g. the leader phoned in a new mobile)."""
-    if not booking.is_active:
+    if not booking.holds_places:
         raise ConsoleError("cancelled", "该预约已取消，不能修改。")
     values = {k: values[k] for k in DETAIL_FIELDS if k in values}
+    old_holder = holder_of(booking)
     if values["leader_mobile"] != booking.leader_mobile:
         other = find_duplicate(booking.slot, values["leader_mobile"])
         if other is not None and other.id != booking.id:
@@ -90,6 +92,8 @@ def update_details(booking: Booking, values: dict) -> None:
         log_action("booking.mobile", booking, summary=f"{booking.reference} 修改领队手机号",
                    before={"leader_mobile": _masked(old_mobile)},
                    after={"leader_mobile": _masked(values["leader_mobile"])})
+    # Another mobile or school name: the group's places count against the new one's fair shares.
+    capacity.change_holder(booking.slot, booking.headcount, old_holder, holder_of(booking))
     return changed
 
 
@@ -98,19 +102,4 @@ def _masked(mobile: str) -> str:
     return mask_mobile(mobile)
 
 
-def set_no_show(booking: Booking, no_show: bool) -> None:
-    """爽约: mark (or unmark) a confirmed booking whose slot has ended as never having come."""
-    if not booking.is_active:
-        raise ConsoleError("cancelled", "该预约已取消，无需标记爽约。")
-    if no_show and booking.slot.ends_at > utcnow():
-        raise ConsoleError("slot_not_ended", "场次结束后才能标记爽约。")
-    if booking.no_show == no_show:
-        return
-    booking.no_show = no_show
-    db.session.flush()
-    log_action("booking.no_show" if no_show else "booking.no_show_undo", booking,
-               before={"no_show": not no_show}, after={"no_show": no_show},
-               summary=f"{booking.reference} {'标记爽约' if no_show else '取消爽约标记'}")
-
-
-__all__ = ["BookingFilter", "BookingStatus", "search", "update_details", "set_no_show"]
+__all__ = ["BookingFilter", "BookingStatus", "search", "update_details"]

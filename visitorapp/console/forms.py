@@ -137,6 +137,10 @@ class SettingsForm(ChineseForm):
                                            validators=[Optional()])
     change_deadline_hours = _int("修改截止（开场前小时数）", 0, 240)
     report_deadline = DateField("情况报表截止日期", validators=[Optional()])
+    max_persons_per_mobile_day = _int("同一领队手机号每天最多预约人数", 1, 100000, required=False)
+    max_persons_per_school_day = _int("同一学校每天最多预约人数", 1, 100000, required=False)
+    approval_threshold = _int("超过多少人的团队需审核（待审核）", 1, 2000, required=False)
+    approval_hours = _int("审核期限（小时，逾期释放名额）", 1, 720)
 
     def validate_booking_closes_at(self, field):
         if field.data and self.booking_opens_at.data and field.data <= self.booking_opens_at.data:
@@ -146,7 +150,8 @@ class SettingsForm(ChineseForm):
         """Form data for the service, with the wall-clock times read as Shanghai time."""
         data = {k: getattr(self, k).data for k in (
             "daily_cap", "students_per_teacher", "students_per_teacher_primary", "max_group_size",
-            "change_deadline_hours", "report_deadline")}
+            "change_deadline_hours", "report_deadline", "max_persons_per_mobile_day",
+            "max_persons_per_school_day", "approval_threshold", "approval_hours")}
         for key in ("booking_opens_at", "booking_closes_at"):
             value: datetime | None = getattr(self, key).data
             data[key] = value.replace(tzinfo=TZ) if value else None
@@ -170,6 +175,11 @@ class BookingDetailsForm(ChineseForm):
     email = StringField("电子邮箱", validators=[
         Optional(), EmailValidator("电子邮箱格式不正确。", check_deliverability=False)])
     notes = TextAreaField("备注", validators=[Optional(), _free_text("备注", 500)])
+
+
+class RejectForm(ChineseForm):
+    reason = StringField("未通过原因（将通知领队教师）", validators=[
+        DataRequired("请填写未通过的原因（将通知领队教师）。"), _free_text("未通过原因", 150)])
 
 
 class StaffCancelForm(ChineseForm):

@@ -1,48 +1,24 @@
 """Live figures for the dashboard: per day, venue and slot — booked, arrived, no-shows, on site.
 
-The seam to check-in is ``checkin_counts`` below, and only it: it reads
-``visitorapp.checkin.models.CheckIn`` (booking_id, direction "in"/"out", students, teachers,
-result "ok") when that module exists and reports zero arrivals otherwise. If check-in's model
-changes, this one function changes with it.
+Every figure about the gate comes from its one function: on site from
+``checkin.counts`` (by the venue whose gate admitted them, individual registrants included),
+arrived from ``checkin.counts.arrived_by_slot``, no-show from ``booking.noshows.no_show``.
 """
-import importlib
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..booking.models import Booking, BookingStatus
+from ..booking.noshows import no_show
+from ..checkin import counts
 from ..extensions import db
-from ..programme.models import CampusDay, Edition, Event, Slot
-from ..timeutil import format_time, local_day_bounds, utcnow
+from ..programme.models import CampusDay, Edition, Event, Slot, Venue
+from ..timeutil import format_time, local_day_bounds
 
-
-def _checkin_model():
-    try:
-        return importlib.import_module("visitorapp.checkin.models").CheckIn
-    except (ModuleNotFoundError, AttributeError):
-        return None
-
-
-def checkin_counts(booking_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """{booking_id: (persons arrived, persons on site now)} from admitted scans.
-
-    Arrived = persons of admitted entries; on site = entries minus admitted exits.
-    Empty when check-in is not installed (every booking then shows 0 arrived).
-    """
-    CheckIn = _checkin_model()
-    if CheckIn is None or not booking_ids:
-        return {}
-    persons = CheckIn.students + CheckIn.teachers
-    rows = db.session.execute(
-        sa.select(CheckIn.booking_id,
-                  sa.func.sum(sa.case((CheckIn.direction == "in", persons), else_=0)),
-                  sa.func.sum(sa.case((CheckIn.direction == "out", persons), else_=0)))
-        .where(CheckIn.booking_id.in_(booking_ids), CheckIn.result == "ok")
-        .group_by(CheckIn.booking_id)).all()
-    return {bid: (int(arrived or 0), max(0, int(arrived or 0) - int(left or 0)))
-            for bid, arrived, left in rows}
+#: Where slots without a venue are listed.
+NO_VENUE = "其他场地"
 
 
 @dataclass
@@ -55,13 +31,21 @@ class SlotFigures:
     capacity: int
     booked: int
     is_open: bool
-    ended: bool
     groups: int = 0
+    #: Persons who arrived (签到) for this slot, groups and registrants.
     arrived: int = 0
-    on_site: int = 0
-    #: Persons of confirmed bookings that never arrived: marked 爽约 by staff, or — once the slot
-    #: ended and check-in is recording — with no admitted entry.
+    #: Persons of this slot's no-show bookings (爽约: slot ended, nobody arrived).
     no_show: int = 0
+
+
+@dataclass
+class VenueFigures:
+    venue_id: int | None
+    name: str
+    safe_occupancy: int = 0
+    #: Persons inside now (admitted through this venue's gate).
+    on_site: int = 0
+    slots: list[SlotFigures] = field(default_factory=list)
 
 
 @dataclass
@@ -72,22 +56,21 @@ class DayFigures:
     arrived: int = 0
     on_site: int = 0
     no_show: int = 0
-    slots: list[SlotFigures] = field(default_factory=list)
+    venues: list[VenueFigures] = field(default_factory=list)
 
-    def venues(self) -> dict[str, list[SlotFigures]]:
-        grouped: dict[str, list[SlotFigures]] = {}
-        for s in self.slots:
-            grouped.setdefault(s.venue, []).append(s)
-        return grouped
+    @property
+    def slots(self) -> list[SlotFigures]:
+        return [s for v in self.venues for s in v.slots]
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["day"] = self.day.isoformat()
+        data["slots"] = [asdict(s) for s in self.slots]
         return data
 
 
-def day_figures(edition: Edition, day: date) -> DayFigures:
-    """Every slot of ``day`` (rehearsals excluded) with its counts, and the campus total."""
+def day_figures(edition: Edition, day: date, now: datetime) -> DayFigures:
+    """Every slot of ``day`` (rehearsals excluded) with its counts, per venue, and the campus."""
     start, end = local_day_bounds(day)
     slots = list(db.session.scalars(
         sa.select(Slot).join(Slot.event)
@@ -95,30 +78,45 @@ def day_figures(edition: Edition, day: date) -> DayFigures:
                Slot.starts_at >= start, Slot.starts_at < end)
         .options(selectinload(Slot.venue), selectinload(Slot.event))
         .order_by(Slot.venue_id, Slot.starts_at)))
-    bookings = list(db.session.scalars(sa.select(Booking).where(
-        Booking.slot_id.in_([s.id for s in slots]), Booking.status == BookingStatus.CONFIRMED)))
-    checkins_on = _checkin_model() is not None
-    counts = checkin_counts([b.id for b in bookings])
-    now = utcnow()
-    figures = {s.id: SlotFigures(s.id, s.venue.name if s.venue else "其他场地", s.event.name,
-                                 format_time(s.starts_at), format_time(s.ends_at), s.capacity,
-                                 s.booked, s.is_open, s.ends_at <= now) for s in slots}
-    for b in bookings:
-        f = figures[b.slot_id]
-        arrived, on_site = counts.get(b.id, (0, 0))
-        f.groups += 1
-        f.arrived += arrived
-        f.on_site += on_site
-        if b.no_show or (checkins_on and f.ended and arrived == 0):
-            f.no_show += b.headcount
+    slot_ids = [s.id for s in slots]
+    groups = dict(db.session.execute(
+        sa.select(Booking.slot_id, sa.func.count(Booking.id))
+        .where(Booking.slot_id.in_(slot_ids), Booking.status == BookingStatus.CONFIRMED)
+        .group_by(Booking.slot_id)).all())
+    no_shows = dict(db.session.execute(
+        sa.select(Booking.slot_id, sa.func.sum(Booking.students + Booking.teachers))
+        .where(Booking.slot_id.in_(slot_ids), no_show(now)).group_by(Booking.slot_id)).all())
+    arrived = counts.arrived_by_slot(slot_ids)
+    inside = counts.venue_counts(day)
+    venues: dict[int | None, VenueFigures] = {}
+    for venue_id, venue in _venues(slots, inside):
+        venues[venue_id] = VenueFigures(venue_id, venue.name if venue else NO_VENUE,
+                                        venue.safe_occupancy if venue else 0,
+                                        inside[venue_id].on_site if venue_id in inside else 0)
+    for s in slots:
+        venues[s.venue_id].slots.append(SlotFigures(
+            s.id, venues[s.venue_id].name, s.event.name, format_time(s.starts_at),
+            format_time(s.ends_at), s.capacity, s.booked, s.is_open, groups=groups.get(s.id, 0),
+            arrived=arrived.get(s.id, 0), no_show=int(no_shows.get(s.id) or 0)))
     campus = db.session.scalar(sa.select(CampusDay.booked).where(
         CampusDay.edition_id == edition.id, CampusDay.day == day))
-    result = DayFigures(day, edition.daily_cap, slots=list(figures.values()))
+    result = DayFigures(day, edition.daily_cap, venues=list(venues.values()))
     result.booked = campus if campus is not None else sum(f.booked for f in result.slots)
     result.arrived = sum(f.arrived for f in result.slots)
-    result.on_site = sum(f.on_site for f in result.slots)
+    result.on_site = counts.on_site(day)
     result.no_show = sum(f.no_show for f in result.slots)
     return result
+
+
+def _venues(slots: list[Slot], inside: dict) -> list[tuple[int | None, Venue | None]]:
+    """The day's venues: those with slots (in slot order), then any other with people inside."""
+    seen: dict[int | None, Venue | None] = {}
+    for s in slots:
+        seen.setdefault(s.venue_id, s.venue)
+    extra = [vid for vid, c in inside.items() if vid not in seen and c.on_site]
+    for venue in db.session.scalars(sa.select(Venue).where(Venue.id.in_(extra)).order_by(Venue.id)):
+        seen[venue.id] = venue
+    return list(seen.items())
 
 
 def week_overview(edition: Edition) -> list[tuple[date, int]]:

@@ -200,7 +200,10 @@ def update_theme_day(theme_day: ThemeDay, position: int, name: str, day: date | 
 
 SETTINGS_FIELDS = ("daily_cap", "students_per_teacher", "students_per_teacher_primary",
                    "max_group_size", "booking_opens_at", "booking_closes_at",
-                   "change_deadline_hours", "report_deadline")
+                   "change_deadline_hours", "report_deadline",
+                   # 公平份额 and 待审核 (None: no limit / no review)
+                   "max_persons_per_mobile_day", "max_persons_per_school_day",
+                   "approval_threshold", "approval_hours")
 
 
 def update_settings(edition: Edition, values: dict) -> None:

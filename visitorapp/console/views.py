@@ -40,7 +40,7 @@ def dashboard():
     edition = edition_or_404()
     day = _dashboard_day(edition)
     return render_template("console/dashboard.html", edition=edition, day=day,
-                           figures=live.day_figures(edition, day),
+                           figures=live.day_figures(edition, day, utcnow()),
                            week=live.week_overview(edition),
                            refresh=current_app.config.get("CONSOLE_REFRESH_SECONDS", REFRESH_SECONDS),
                            updated=local(utcnow()))
@@ -53,7 +53,7 @@ def dashboard_panel():
     edition = edition_or_404()
     day = _dashboard_day(edition)
     return render_template("console/_live_panel.html", edition=edition, day=day,
-                           figures=live.day_figures(edition, day),
+                           figures=live.day_figures(edition, day, utcnow()),
                            week=live.week_overview(edition), updated=local(utcnow()))
 
 
@@ -62,7 +62,7 @@ def dashboard_panel():
 def dashboard_json():
     """The same figures as JSON (for a wall screen or another tool)."""
     edition = edition_or_404()
-    figures = live.day_figures(edition, _dashboard_day(edition))
+    figures = live.day_figures(edition, _dashboard_day(edition), utcnow())
     return jsonify(edition=edition.year, updated=utcnow().isoformat(), **figures.to_dict())
 
 

@@ -2,21 +2,25 @@
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
+from ..booking import approval
 from ..booking import services as booking_services
 from ..booking.forms import HeadcountForm
 from ..booking.models import STAGE_LABELS, Booking, BookingStatus
+from ..booking.noshows import no_show_ids
+from ..checkin.history import gate_record
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
 from ..programme.models import Venue
+from ..timeutil import utcnow
 from ..web import day_arg, id_arg, page_arg
 from . import bookings
 from .blueprint import bp, edition_or_404, field_error, flash_errors, organizer_required
-from .forms import BookingDetailsForm, StaffCancelForm
+from .forms import BookingDetailsForm, RejectForm, StaffCancelForm
 
-STATUS_CHOICES = [("", "全部状态"), ("confirmed", "已确认"), ("cancelled", "已取消"),
-                  ("no_show", "爽约")]
+STATUS_CHOICES = [("", "全部状态"), ("pending", "待审核"), ("confirmed", "已确认"),
+                  ("cancelled", "已取消"), ("no_show", "爽约")]
 
 
 def _filter_from_args() -> bookings.BookingFilter:
@@ -37,11 +41,14 @@ def bookings_list():
     status and stage. Mobiles are masked here."""
     edition = edition_or_404()
     f = _filter_from_args()
-    page = db.paginate(bookings.search(edition.id, f), page=page_arg(), per_page=50,
+    now = utcnow()
+    page = db.paginate(bookings.search(edition.id, f, now), page=page_arg(), per_page=50,
                        error_out=False)
     venues = list(db.session.scalars(sa.select(Venue).order_by(Venue.name)))
     return render_template("console/bookings.html", edition=edition, f=f, page=page,
-                           venues=venues, statuses=STATUS_CHOICES, stages=STAGE_LABELS)
+                           venues=venues, statuses=STATUS_CHOICES, stages=STAGE_LABELS,
+                           pending=approval.pending_count(edition.id),
+                           no_shows=no_show_ids([b.id for b in page.items], now))
 
 
 @bp.get("/bookings/<int:booking_id>")
@@ -52,13 +59,13 @@ def booking_detail(booking_id: int):
     return _render_detail(booking)
 
 
-def _render_detail(booking, details=None, headcount=None, cancel=None, status=200):
+def _render_detail(booking, details=None, headcount=None, cancel=None, reject=None, status=200):
     return render_template(
         "console/booking_detail.html", booking=booking,
         details=details or BookingDetailsForm(obj=booking, school_stage=booking.school_stage.value),
         headcount=headcount or HeadcountForm(obj=booking),
-        cancel=cancel or StaffCancelForm(), action=ActionForm(),
-        statuses=BookingStatus), status
+        cancel=cancel or StaffCancelForm(), reject=reject or RejectForm(), action=ActionForm(),
+        statuses=BookingStatus, gate=gate_record(booking, utcnow())), status
 
 
 @bp.post("/bookings/<int:booking_id>/details")
@@ -89,7 +96,7 @@ def booking_headcount(booking_id: int):
     if form.validate_on_submit():
         try:
             atomic(booking_services.change_headcount, booking, form.students.data,
-                   form.teachers.data, actor=_actor(), enforce_deadline=False)
+                   form.teachers.data, actor=_actor(), enforce_deadline=False, review=False)
         except DomainError as exc:
             db.session.refresh(booking)
             field_error(form, exc)
@@ -119,19 +126,38 @@ def booking_cancel(booking_id: int):
     return _render_detail(booking, cancel=form, status=422)
 
 
-@bp.post("/bookings/<int:booking_id>/no-show")
+@bp.post("/bookings/<int:booking_id>/approve")
 @organizer_required
-def booking_no_show(booking_id: int):
-    """爽约: mark (undo=1 to unmark) a group that never came, once its slot has ended."""
+def booking_approve(booking_id: int):
+    """审核通过 a pending booking: its ticket becomes valid and the leader is mailed it."""
     booking = db.get_or_404(Booking, booking_id)
     if ActionForm().validate_on_submit():
         try:
-            atomic(bookings.set_no_show, booking, not request.form.get("undo"))
+            atomic(approval.confirm, booking, now=utcnow(), actor=_actor())
         except DomainError as exc:
             flash(exc.message, "error")
         else:
-            flash("已更新爽约标记。", "success")
+            flash("已审核通过，确认函和入场码已发送给领队教师。", "success")
     return redirect(url_for("console.booking_detail", booking_id=booking.id))
+
+
+@bp.post("/bookings/<int:booking_id>/reject")
+@organizer_required
+def booking_reject(booking_id: int):
+    """审核未通过: the held places are released and the leader is told why."""
+    booking = db.get_or_404(Booking, booking_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            atomic(approval.reject, booking, reason=form.reason.data, now=utcnow(), actor=_actor())
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash("已标记为审核未通过，名额已释放，并已通知领队教师。", "success")
+            return redirect(url_for("console.booking_detail", booking_id=booking.id))
+    else:
+        flash_errors(form)
+    return _render_detail(booking, reject=form, status=422)
 
 
 def _actor() -> str:

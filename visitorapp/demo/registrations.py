@@ -31,7 +31,7 @@ def seed(ctx: DemoContext) -> None:
     full_slot = slots[0]
     for i, (name, mobile, number, college, class_name) in enumerate(STUDENTS):
         slot = full_slot if i < full_slot.capacity else slots[min(1, len(slots) - 1)]
-        if registration.find_duplicate(event.id, mobile, number) is None and slot.remaining > 0:
+        if registration.find_duplicate(event.id, mobile) is None and slot.remaining > 0:
             registration.create_registration(slot, registration.PersonDetails(
                 name=name, mobile=mobile, student_number=number, college=college,
                 class_name=class_name), source="staff", enforce_window=False)

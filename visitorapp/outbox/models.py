@@ -29,6 +29,10 @@ class OutboxMessage(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
     booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("booking.id", ondelete="SET NULL"),
                                                    index=True)
+    #: The week the mail is about, so the purge finds every mail of a week (registrations,
+    #: waiting lists and recovery mails have no booking_id).
+    edition_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("edition.id", ondelete="SET NULL"), index=True)
     recipient: Mapped[str] = mapped_column(sa.String(120))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body_text: Mapped[str] = mapped_column(sa.Text)

@@ -32,8 +32,8 @@ ATTACHMENT_RENDERERS: dict[str, Callable] = {}
 
 
 def enqueue(recipient: str, subject: str, body_text: str, *, kind: str, body_html: str = "",
-            booking_id: int | None = None, attachments: list | None = None,
-            dedupe_key: str | None = None) -> OutboxMessage | None:
+            booking_id: int | None = None, edition_id: int | None = None,
+            attachments: list | None = None, dedupe_key: str | None = None) -> OutboxMessage | None:
     """Add a message to the outbox in the current transaction (None if already queued)."""
     if not recipient:
         return None
@@ -46,6 +46,7 @@ def enqueue(recipient: str, subject: str, body_text: str, *, kind: str, body_htm
         with db.session.begin_nested():
             message = OutboxMessage(recipient=recipient, subject=subject, body_text=body_text,
                                     body_html=body_html, kind=kind, booking_id=booking_id,
+                                    edition_id=edition_id,
                                     attachments=attachments or [], dedupe_key=dedupe_key)
             db.session.add(message)
     except IntegrityError:

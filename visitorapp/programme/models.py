@@ -60,6 +60,17 @@ class Edition(db.Model):
     change_deadline_hours: Mapped[int] = mapped_column(default=24)
     #: 爽约规则: a mobile whose group did not come may not book again this week.
     hold_no_shows: Mapped[bool] = mapped_column(default=False)
+    #: 公平份额: most persons (students + teachers) one leader mobile may hold per day, over all
+    #: its group bookings; None: no limit. One anonymous client must not take the whole day.
+    max_persons_per_mobile_day: Mapped[int | None] = mapped_column(default=200)
+    #: … and one school (name matched loosely: case, width and spaces folded); None: no limit.
+    max_persons_per_school_day: Mapped[int | None] = mapped_column(default=300)
+    #: 待审核: a group larger than this (persons) waits for an organizer's decision, its places
+    #: held; None: every booking is confirmed at once.
+    approval_threshold: Mapped[int | None] = mapped_column(default=None)
+    #: Hours an organizer has to decide before pending places are released (at the latest when
+    #: the slot starts).
+    approval_hours: Mapped[int] = mapped_column(default=48)
     #: 附件1 is due on this date (18 May in the plan).
     report_deadline: Mapped[date | None]
 

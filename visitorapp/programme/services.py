@@ -71,6 +71,11 @@ def copy_edition(source: Edition, year: int, starts_on: date) -> Edition:
         booking_opens_at=source.booking_opens_at + shift if source.booking_opens_at else None,
         booking_closes_at=source.booking_closes_at + shift if source.booking_closes_at else None)
     db.session.add(edition)
+    db.session.flush()
+    # After the INSERT: a None ("no limit") passed to the constructor would get the column default.
+    for key in ("max_persons_per_mobile_day", "max_persons_per_school_day", "approval_threshold",
+                "approval_hours"):
+        setattr(edition, key, getattr(source, key))
     day_map = {}
     for td in source.theme_days:
         copy = td.__class__(position=td.position, name=td.name, description=td.description,

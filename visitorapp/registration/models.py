@@ -99,19 +99,20 @@ class Registration(db.Model):
         _enum(RegistrationStatus), default=RegistrationStatus.CONFIRMED)
     source: Mapped[str] = mapped_column(sa.String(10), default="web")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Personal data replaced by placeholders and files deleted (flask purge-personal-data).
+    anonymized: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     slot: Mapped[Slot] = relationship()
     event: Mapped[Event] = relationship()
 
     __table_args__ = (
-        # One confirmed registration per event per mobile, and per student number: 一人一场.
+        # One confirmed registration per event per mobile: 一人一场. The student number is
+        # deliberately not a key: anyone can type someone else's, and it must not lock the holder
+        # out (docs/privacy.md); organizers see repeated numbers flagged on the event's list.
         sa.Index("uq_registration_event_mobile", "event_id", "mobile", unique=True,
                  sqlite_where=sa.text("status = 'confirmed'"),
                  postgresql_where=sa.text("status = 'confirmed'")),
-        sa.Index("uq_registration_event_student", "event_id", "student_number", unique=True,
-                 sqlite_where=sa.text("status = 'confirmed' AND student_number <> ''"),
-                 postgresql_where=sa.text("status = 'confirmed' AND student_number <> ''")),
     )
 
     @property
@@ -121,7 +122,13 @@ class Registration(db.Model):
 
     @property
     def is_active(self) -> bool:
+        """Ticket valid (confirmed, not cancelled)."""
         return self.status == RegistrationStatus.CONFIRMED
+
+    @property
+    def holds_places(self) -> bool:
+        """Same as ``is_active`` (a registration is never pending): pages shared with bookings."""
+        return self.is_active
 
     def cancel(self) -> None:
         """The one place a registration becomes cancelled (the service releases the place)."""

@@ -28,7 +28,7 @@ def booking(token: str):
     """A teacher moves the group to another slot with room (before the change deadline)."""
     found = booking_services.by_manage_token(token)
     form = MoveForm()
-    if found.is_active and form.validate_on_submit():
+    if found.holds_places and form.validate_on_submit():
         new_slot = db.session.get(Slot, form.slot_id.data)
         try:
             if new_slot is None:
@@ -40,7 +40,7 @@ def booking(token: str):
             flash("改约成功，入场码不变。", "success")
             return redirect(url_for("booking.manage", token=token))
     options = booking_services.alternatives(found.slot, found.headcount, limit=30) \
-        if found.is_active else []
+        if found.holds_places else []
     return render_template("registration/move.html", subject=found, kind="booking", form=form,
                            options=options, changeable=changeable(found.slot),
                            deadline=rules.change_deadline(found.slot),

@@ -14,23 +14,26 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def send_templated(recipient: str, template: str, subject: str, *, kind: str,
-                   dedupe_key: str | None = None, **context) -> None:
+                   edition_id: int | None = None, dedupe_key: str | None = None, **context) -> None:
+    """Queue mail/<template>; ``edition_id``: the week it is about (the purge finds it by that)."""
     if not recipient:
         return
     enqueue(recipient, subject, render_template(f"mail/{template}.txt", **context), kind=kind,
-            body_html=render_template(f"mail/{template}.html", **context), dedupe_key=dedupe_key)
+            body_html=render_template(f"mail/{template}.html", **context), dedupe_key=dedupe_key,
+            edition_id=edition_id)
 
 
 def registration_confirmed(registration, *, moved: bool = False) -> None:
     subject = f"{'改约成功' if moved else '报名成功'}：{registration.event.name}（{registration.reference}）"
     send_templated(registration.email, "registration_confirmed", subject,
                    kind="registration.moved" if moved else "registration.confirmed",
-                   registration=registration, moved=moved,
+                   edition_id=registration.event.edition_id, registration=registration, moved=moved,
                    manage_url=external_url("registration.manage", token=registration.manage_token))
 
 
 def registration_cancelled(registration) -> None:
     send_templated(registration.email, "registration_cancelled",
                    f"报名已取消：{registration.event.name}（{registration.reference}）",
-                   kind="registration.cancelled", registration=registration,
+                   kind="registration.cancelled", edition_id=registration.event.edition_id,
+                   registration=registration,
                    events_url=external_url("registration.events"))

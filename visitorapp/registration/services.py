@@ -1,8 +1,9 @@
 """Registration operations (个人报名): register, cancel, move — flush only; the caller commits.
 
 The same capacity function as group bookings (``take_places(slot, 1, …)``), the same ticket
-token format, and "one per person per event" held by unique indexes, so a double tap or two
-browser tabs can never take two clinic slots.
+token format, and "one per person per event" held by a unique index on the mobile, so a double
+tap or two browser tabs can never take two clinic slots. The student number is not a key: anyone
+can type another student's number, and it must not lock the holder out (docs/privacy.md).
 """
 from dataclasses import asdict, dataclass, field
 
@@ -41,19 +42,20 @@ class PersonDetails:
 
 
 class DuplicateRegistration(DomainError):
-    """This person already holds a slot of the event; ``registration`` is that one."""
+    """This mobile already holds a slot of the event. Like DuplicateBooking, the message names
+    no registration (not its slot, not its reference): it points to the recovery page."""
 
-    def __init__(self, registration: Registration):
-        super().__init__("duplicate", f"您已报名该活动的 {format_datetime(registration.slot.starts_at)} "
-                                      f"场次（报名号 {registration.reference}），每人限报一个场次。"
-                                      "如需调整请使用报名成功时的管理链接改约。", field="mobile")
-        self.registration = registration
+    def __init__(self):
+        super().__init__("duplicate", "该手机号已报名此活动（每人限报一个场次），无需重复报名。"
+                                      "如需查看、改约或取消，请使用报名成功时的管理链接；找不到链接可通过"
+                                      "“找回预约/报名”页面发送到报名时填写的邮箱。", field="mobile")
 
 
 def check_registrable(slot: Slot, now=None) -> None:
     """The slot takes individual sign-ups now: right mode, window open, not started, open."""
     now = now or utcnow()
     edition = slot.event.edition
+    rules.check_published(slot)
     if slot.event.mode != ParticipationMode.INDIVIDUAL or slot.is_rehearsal:
         raise rules.RuleError("not_individual_event", "该活动不接受个人报名。", field="slot_id")
     if edition.booking_opens_at and now < edition.booking_opens_at:
@@ -89,12 +91,14 @@ def create_registration(slot: Slot, details: PersonDetails, *, source: str = "we
     """Register one person, or raise a DomainError saying why not.
 
     ``places_held``: the place was already taken for this person (a waiting-list offer).
+    Public sources (not "staff") need a published event, whatever the window.
     """
+    if source != "staff":
+        rules.check_published(slot)
     if enforce_window:
         check_registrable(slot)
-    existing = find_duplicate(slot.event_id, details.mobile, details.student_number)
-    if existing is not None:
-        raise DuplicateRegistration(existing)
+    if find_duplicate(slot.event_id, details.mobile) is not None:
+        raise DuplicateRegistration()
     if not places_held:
         capacity.take_places(slot, 1, visitors=not details.is_internal)
     registration = Registration(slot=slot, event_id=slot.event_id, reference=_unique_reference(slot),
@@ -105,11 +109,10 @@ def create_registration(slot: Slot, details: PersonDetails, *, source: str = "we
             db.session.add(registration)
             db.session.flush()
     except IntegrityError:
-        # A concurrent request for the same person won the unique index: point to it.
-        existing = find_duplicate(slot.event_id, details.mobile, details.student_number)
-        if existing is None:
+        # A concurrent request from the same mobile won the unique index.
+        if find_duplicate(slot.event_id, details.mobile) is None:
             raise
-        raise DuplicateRegistration(existing) from None
+        raise DuplicateRegistration() from None
     log_action("registration.create", registration, actor="报名人（网页）" if source == "web" else None,
                summary=f"{registration.reference} {slot.event.name}")
     notifications.registration_confirmed(registration)
@@ -162,12 +165,21 @@ def other_slots(registration: Registration) -> list[Slot]:
                               Slot.booked < Slot.capacity).order_by(Slot.starts_at)))
 
 
-def find_duplicate(event_id: int, mobile: str, student_number: str = "") -> Registration | None:
-    who = Registration.mobile == mobile
-    if student_number:
-        who = sa.or_(who, Registration.student_number == student_number)
+def find_duplicate(event_id: int, mobile: str) -> Registration | None:
+    """The registration this mobile already holds for the event — for the rule, never shown."""
     return db.session.scalar(sa.select(Registration).where(
-        Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED, who))
+        Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
+        Registration.mobile == mobile))
+
+
+def repeated_student_numbers(event_id: int) -> set[str]:
+    """Student numbers on more than one confirmed registration of the event. Not refused (a typed
+    number proves nothing), but flagged for organizers to check at the gate or by phone."""
+    return set(db.session.scalars(
+        sa.select(Registration.student_number)
+        .where(Registration.event_id == event_id, Registration.student_number != "",
+               Registration.status == RegistrationStatus.CONFIRMED)
+        .group_by(Registration.student_number).having(sa.func.count() > 1)))
 
 
 def by_manage_token(token: str) -> Registration:

@@ -45,7 +45,8 @@ def event(event_id: int):
         .order_by(Registration.slot_id, Registration.id)).all()
     return render_template("registration/staff_event.html", event=found, form=form,
                            questions=services.questions_for(event_id),
-                           registrations=registrations, action=ActionForm())
+                           registrations=registrations, action=ActionForm(),
+                           repeated=services.repeated_student_numbers(event_id))
 
 
 def add_question(event: Event, form: QuestionForm) -> RegistrationQuestion:

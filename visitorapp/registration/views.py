@@ -32,7 +32,8 @@ def events():
 def new(slot_id: int):
     """The registration form for one slot; a full slot offers the waiting list instead."""
     slot = db.get_or_404(Slot, slot_id)
-    if slot.is_rehearsal or slot.event.mode != ParticipationMode.INDIVIDUAL:
+    rules.check_published(slot)  # 404 for the public
+    if slot.event.mode != ParticipationMode.INDIVIDUAL:
         abort(404)
     questions = services.questions_for(slot.event_id)
     form = registration_form_class(questions)()

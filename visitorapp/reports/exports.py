@@ -10,11 +10,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from ..booking.models import STAGE_LABELS, Booking, BookingStatus
+from ..booking.noshows import no_show
+from ..checkin import counts
 from ..extensions import db
 from ..programme.models import Event, Slot, Venue
 from ..timeutil import local, local_day_bounds, utcnow
 from ..validators import mask_mobile
-from . import attendance
 from .spreadsheet import Column
 
 #: Statuses one can filter on: the booking's own, plus what the gate saw.
@@ -35,13 +36,16 @@ class ExportFilter:
     stage: str | None = None
 
 
-def _base(f: ExportFilter, arr: sa.Subquery) -> sa.Select:
-    arrived = arr.c.in_students + arr.c.in_teachers
+def _base(f: ExportFilter, now: datetime) -> sa.Select:
+    """Bookings with their arrivals (实到) and no-show (爽约) as the check-in facts say at ``now``."""
+    arr = counts.arrivals()
+    is_no_show = no_show(now)
     stmt = (sa.select(
         Booking.reference, Slot.starts_at, Slot.ends_at, Event.name, Venue.name,
         Booking.school_name, Booking.school_stage, Booking.grades, Booking.students,
         Booking.teachers, Booking.leader_name, Booking.leader_mobile, Booking.status,
-        Booking.created_at, arr.c.in_students, arr.c.in_teachers, arr.c.first_in_at)
+        Booking.created_at, arr.c.students, arr.c.teachers, arr.c.first_in_at,
+        is_no_show.label("no_show"))
         .select_from(Booking).join(Slot, Booking.slot_id == Slot.id)
         .join(Event, Slot.event_id == Event.id).outerjoin(Venue, Slot.venue_id == Venue.id)
         .outerjoin(arr, arr.c.booking_id == Booking.id)
@@ -56,15 +60,15 @@ def _base(f: ExportFilter, arr: sa.Subquery) -> sa.Select:
         stmt = stmt.where(Slot.event_id == f.event_id)
     if f.stage:
         stmt = stmt.where(Booking.school_stage == f.stage)
-    confirmed = Booking.status == BookingStatus.CONFIRMED
     if f.status == "confirmed" or f.status == "cancelled":
         stmt = stmt.where(Booking.status == f.status)
     elif f.status == "arrived":
-        stmt = stmt.where(sa.func.coalesce(arrived, 0) > 0)
+        stmt = stmt.where(counts.arrived(Booking.id))
     elif f.status == "no_show":
-        stmt = stmt.where(confirmed, sa.func.coalesce(arrived, 0) == 0, Slot.ends_at < utcnow())
+        stmt = stmt.where(is_no_show)
     elif f.status == "expected":
-        stmt = stmt.where(confirmed, sa.func.coalesce(arrived, 0) == 0, Slot.ends_at >= utcnow())
+        stmt = stmt.where(Booking.status == BookingStatus.CONFIRMED, ~counts.arrived(Booking.id),
+                          ~is_no_show)
     return stmt
 
 
@@ -76,12 +80,12 @@ def _stream(stmt: sa.Select) -> Iterator[sa.Row]:
         result.close()
 
 
-def attendance_status(status: str, arrived: int, ends_at: datetime, now: datetime) -> str:
+def attendance_status(status: str, arrived: int, is_no_show: bool) -> str:
     if arrived > 0:
         return "已到场"
     if status == BookingStatus.CANCELLED:
         return "已取消"
-    return "爽约" if ends_at < now else "未到（场次未结束）"
+    return "爽约" if is_no_show else "未到（场次未结束）"
 
 
 def _naive(dt: datetime | None) -> datetime | None:
@@ -106,7 +110,7 @@ def booking_rows(f: ExportFilter, *, full_mobile: bool = False) -> Iterator[tupl
     """预约明细: one row per booking."""
     slot = _SlotCells()
     for (reference, starts_at, ends_at, event, venue, school, stage, grades, students, teachers,
-         leader, mobile, status, created_at, *_arrivals) in _stream(_base(f, attendance.arrivals())):
+         leader, mobile, status, created_at, *_arrivals) in _stream(_base(f, utcnow())):
         day, clock = slot(starts_at, ends_at)
         yield (reference, day, clock, event, venue or "", school, STAGE_LABELS.get(stage, stage),
                grades, students, teachers, students + teachers, leader,
@@ -140,13 +144,12 @@ ATTENDANCE_COLUMNS = [
 
 def attendance_rows(f: ExportFilter) -> Iterator[tuple]:
     """到场情况: booked against arrived, per booking."""
-    now = utcnow()
     slot = _SlotCells()
     for (reference, starts_at, ends_at, event, venue, school, stage, _grades, students, teachers,
-         _leader, _mobile, status, _created, in_s, in_t, first_in) in _stream(
-            _base(f, attendance.arrivals())):
+         _leader, _mobile, status, _created, in_s, in_t, first_in, is_no_show) in _stream(
+            _base(f, utcnow())):
         in_s, in_t = int(in_s or 0), int(in_t or 0)
         day, clock = slot(starts_at, ends_at)
         yield (reference, day, clock, event, venue or "", school, STAGE_LABELS.get(stage, stage),
                students, teachers, students + teachers, in_s, in_t, in_s + in_t,
-               _naive(first_in), attendance_status(status, in_s + in_t, ends_at, now))
+               _naive(first_in), attendance_status(status, in_s + in_t, is_no_show))

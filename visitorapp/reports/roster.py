@@ -1,19 +1,16 @@
-"""应急名册 (emergency roster): which groups are on site now, per venue, with the leader's full
-mobile — in an evacuation someone has to ring every leader, so the number is shown unmasked.
+"""应急名册 (emergency roster): who is on site now, per venue, with the leader's (or registrant's)
+full mobile — in an evacuation someone has to ring every one of them, so it is shown unmasked.
 
-"On site" = accepted entries − exits of today (Shanghai day): a group that left without an exit
-scan yesterday is not still on site today.
+Who is inside comes from ``checkin.counts.inside``: the one on-site fact, at the venue whose gate
+admitted them, for the given day (a group that left without an exit scan yesterday is not on
+site today), individual registrants included, partly-exited groups with the rest inside.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import sqlalchemy as sa
-
-from ..booking.models import STAGE_LABELS, Booking
-from ..extensions import db
-from ..programme.models import Event, Slot, Venue
-from ..timeutil import local, local_day_bounds, local_today
-from . import attendance
+from ..booking.models import STAGE_LABELS
+from ..checkin import counts
+from ..timeutil import local
 from .spreadsheet import Column
 
 
@@ -43,31 +40,24 @@ class VenueRoster:
         return sum(line.on_site for line in self.lines)
 
 
-def roster(day: date | None = None, venue_id: int | None = None) -> list[VenueRoster]:
-    """Groups with people on site today, grouped by venue (by name), earliest arrival first."""
-    start, end = local_day_bounds(day or local_today())
-    arr = attendance.arrivals(since=start, until=end)
-    students = arr.c.in_students - arr.c.out_students
-    teachers = arr.c.in_teachers - arr.c.out_teachers
-    stmt = (sa.select(Booking, Venue.name, Event.name, Slot.starts_at, Slot.ends_at,
-                      students, teachers, arr.c.first_in_at)
-            .join(arr, arr.c.booking_id == Booking.id)
-            .join(Slot, Booking.slot_id == Slot.id).join(Event, Slot.event_id == Event.id)
-            .outerjoin(Venue, Slot.venue_id == Venue.id)
-            .where(students + teachers > 0)
-            .order_by(Venue.name, arr.c.first_in_at))
-    if venue_id:
-        stmt = stmt.where(Slot.venue_id == venue_id)
+def roster(day: date, venue_id: int | None = None) -> list[VenueRoster]:
+    """Groups and registrants with people on site on ``day``, by venue, earliest arrival first."""
     venues: dict[str, VenueRoster] = {}
-    for booking, venue, event, starts_at, ends_at, s, t, first_in in db.session.execute(stmt):
-        name = venue or "（未指定场馆）"
-        venues.setdefault(name, VenueRoster(name)).lines.append(RosterLine(
-            venue=name, school_name=booking.school_name,
-            stage=STAGE_LABELS.get(booking.school_stage, ""), leader_name=booking.leader_name,
-            leader_mobile=booking.leader_mobile, on_site=int(s + t), students=int(s),
-            teachers=int(t), checked_in_at=first_in, event=event,
-            slot_time=f"{local(starts_at):%H:%M}–{local(ends_at):%H:%M}",
-            reference=booking.reference))
+    for line in counts.inside(day, venue_id):
+        booking, registration = line.holder.booking, line.holder.registration
+        slot = line.holder.slot
+        if booking is not None:
+            school, stage = booking.school_name, STAGE_LABELS.get(booking.school_stage, "")
+            leader, mobile = booking.leader_name, booking.leader_mobile
+        else:
+            school, stage = line.holder.label, "个人"
+            leader, mobile = registration.name, registration.mobile
+        venues.setdefault(line.venue_name, VenueRoster(line.venue_name)).lines.append(RosterLine(
+            venue=line.venue_name, school_name=school, stage=stage, leader_name=leader,
+            leader_mobile=mobile, on_site=line.persons, students=line.students,
+            teachers=line.teachers, checked_in_at=line.first_in_at, event=slot.event.name,
+            slot_time=f"{local(slot.starts_at):%H:%M}–{local(slot.ends_at):%H:%M}",
+            reference=line.holder.reference))
     return list(venues.values())
 
 

@@ -13,10 +13,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..booking.models import STAGE_LABELS, Booking, BookingStatus
+from ..booking.noshows import no_show
+from ..checkin import counts
 from ..extensions import db
 from ..programme.models import Department, Edition, Event, Slot, Venue, event_department
 from ..timeutil import local, utcnow
-from . import attendance
 from .models import MEDIA_LEVELS, ActivityReportEntry
 
 STAGES = tuple(STAGE_LABELS)
@@ -79,7 +80,7 @@ class _Booking:
     teachers: int
     in_students: int
     in_teachers: int
-    ended: bool
+    no_show: bool
 
 
 class _EditionData:
@@ -100,18 +101,17 @@ class _EditionData:
                 .outerjoin(Venue, Slot.venue_id == Venue.id).join(Event, Slot.event_id == Event.id)
                 .where(Event.edition_id == edition.id, Slot.is_rehearsal.is_(False))):
             self.slots[event_id].append((slot_id, host_id, local(starts_at).date()))
-        arr = attendance.arrivals()
-        now = utcnow()
+        arr = counts.arrivals()
         self.bookings: dict[int, list[_Booking]] = defaultdict(list)
         for r in db.session.execute(
                 sa.select(Booking.slot_id, Booking.school_name, Booking.school_stage, Booking.status,
-                          Booking.students, Booking.teachers, arr.c.in_students, arr.c.in_teachers,
-                          Slot.ends_at)
+                          Booking.students, Booking.teachers, arr.c.students, arr.c.teachers,
+                          no_show(utcnow()))
                 .join(Slot, Booking.slot_id == Slot.id).join(Event, Slot.event_id == Event.id)
                 .outerjoin(arr, arr.c.booking_id == Booking.id)
                 .where(Event.edition_id == edition.id, Slot.is_rehearsal.is_(False))):
             self.bookings[r[0]].append(_Booking(r[1], str(r[2]), str(r[3]), r[4], r[5],
-                                                int(r[6] or 0), int(r[7] or 0), r[8] < now))
+                                                int(r[6] or 0), int(r[7] or 0), bool(r[8])))
         self.links: dict[int, list[tuple[int, str]]] = defaultdict(list)  # event → (dept, role)
         names = dict(db.session.execute(sa.select(Department.id, Department.name)).all())
         self.department_names = names
@@ -154,7 +154,7 @@ def _fill_from_scans(row: ActivityRow, data: _EditionData, slots) -> None:
             confirmed = b.status == BookingStatus.CONFIRMED
             if confirmed:
                 row.booked += b.students + b.teachers
-                if arrived == 0 and b.ended:
+                if b.no_show:
                     row.no_show += b.students + b.teachers
             if arrived:
                 schools.add(b.school)

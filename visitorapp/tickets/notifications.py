@@ -54,14 +54,29 @@ def queue_booking_mail(booking: Booking, name: str, *, attachments=(), dedupe_ke
                    qr_cid=QR_CID, **extra)
     subject, text, html = render_mail(name, **context)
     return enqueue(booking.email, subject, text, body_html=html, kind=f"booking.{name}",
-                   booking_id=booking.id, attachments=[dict(a) for a in attachments],
-                   dedupe_key=dedupe_key)
+                   booking_id=booking.id, edition_id=slot.event.edition_id,
+                   attachments=[dict(a) for a in attachments], dedupe_key=dedupe_key)
 
 
 @signals.booking_created.connect
 def on_booking_created(booking: Booking, **_):
+    if booking.is_pending:  # 待审核: no ticket yet; the confirmation follows the approval
+        queue_booking_mail(booking, "pending", dedupe_key=f"booking.pending:{booking.id}")
+        return
     queue_booking_mail(booking, "confirmed", attachments=TICKET_ATTACHMENTS,
                        dedupe_key=f"booking.confirmed:{booking.id}")
+
+
+@signals.booking_approved.connect
+def on_booking_approved(booking: Booking, **_):
+    queue_booking_mail(booking, "confirmed", attachments=TICKET_ATTACHMENTS, approved=True,
+                       dedupe_key=f"booking.confirmed:{booking.id}")
+
+
+@signals.booking_rejected.connect
+def on_booking_rejected(booking: Booking, reason: str = "", expired: bool = False, **_):
+    queue_booking_mail(booking, "rejected", reason=reason, expired=expired,
+                       dedupe_key=f"booking.rejected:{booking.id}")
 
 
 @signals.booking_changed.connect

@@ -4,7 +4,7 @@ from ..timeutil import format_datetime
 
 
 def _context(entry) -> dict:
-    return {"entry": entry, "slot": entry.slot,
+    return {"entry": entry, "slot": entry.slot, "edition_id": entry.slot.event.edition_id,
             "entry_url": external_url("waitlist.entry", token=entry.token)}
 
 

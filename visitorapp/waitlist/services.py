@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.models import log_action
-from ..booking import capacity, signals
+from ..booking import capacity, rules, signals
 from ..booking import services as booking_services
 from ..errors import DomainError, NotFound
 from ..extensions import db
@@ -27,9 +27,14 @@ class WaitlistError(DomainError):
     status = 422
 
 
+ALREADY_WAITING = ("该手机号已在此场次的候补队列中，无需重复登记。找不到候补链接可通过“找回预约/报名”页面"
+                   "发送到登记时填写的邮箱。")
+
+
 def join(slot: Slot, kind: EntryKind, *, name: str, mobile: str, email: str, headcount: int,
          details: dict, visitors: bool = True) -> WaitlistEntry:
     """Queue for a full slot (only a full one: with room, book it directly)."""
+    rules.check_published(slot)
     expected = ParticipationMode.GROUP if kind == EntryKind.GROUP else ParticipationMode.INDIVIDUAL
     if slot.event.mode != expected or slot.is_rehearsal:
         raise WaitlistError("wrong_mode", "该场次不接受此类候补。")
@@ -37,10 +42,9 @@ def join(slot: Slot, kind: EntryKind, *, name: str, mobile: str, email: str, hea
         raise WaitlistError("slot_started", "该场次已开始或已结束，无法候补。")
     if slot.remaining >= headcount and slot.is_open:
         raise WaitlistError("not_full", "该场次仍有名额，请直接预约/报名。")
-    existing = open_entry(slot, mobile)
-    if existing is not None:
-        raise WaitlistError("already_waiting", f"该手机号已在此场次的候补队列中（第{position(existing)}位），"
-                                               "无需重复登记。", field="mobile")
+    if open_entry(slot, mobile) is not None:
+        # Not where in the queue: whoever typed the mobile may not be the one waiting.
+        raise WaitlistError("already_waiting", ALREADY_WAITING, field="mobile")
     entry = WaitlistEntry(slot=slot, kind=kind, name=name, mobile=mobile, email=email,
                           headcount=headcount, details=details, visitors=visitors)
     try:
@@ -48,8 +52,7 @@ def join(slot: Slot, kind: EntryKind, *, name: str, mobile: str, email: str, hea
             db.session.add(entry)
             db.session.flush()
     except IntegrityError:
-        raise WaitlistError("already_waiting", "该手机号已在此场次的候补队列中，无需重复登记。",
-                            field="mobile") from None
+        raise WaitlistError("already_waiting", ALREADY_WAITING, field="mobile") from None
     log_action("waitlist.join", entry, actor="候补人（网页）",
                summary=f"场次{slot.id} 候补 {headcount}人")
     notifications.joined(entry)

@@ -123,7 +123,7 @@ def queue():
     by_slot = {}
     for item in entries:
         by_slot.setdefault(item.slot, []).append(item)
-    no_shows = noshows.no_show_bookings(edition) if edition else []
+    no_shows = noshows.no_show_bookings(edition, utcnow()) if edition else []
     return render_template("waitlist/queue.html", by_slot=by_slot, now=utcnow(), edition=edition,
                            no_shows=no_shows, rule=NoShowRuleForm(hold=edition.hold_no_shows
                                                                    if edition else False))
@@ -143,9 +143,9 @@ def no_show_rule():
 
 
 def _public_slot(slot_id: int) -> Slot:
+    """The slot, or 404 when the publication rule hides it from the public."""
     slot = db.get_or_404(Slot, slot_id)
-    if slot.is_rehearsal:
-        abort(404)
+    rules.check_published(slot)
     return slot
 
 

@@ -1,0 +1,1 @@
+from tests.mailserver import smtp_server  # noqa: F401 - fixture
