@@ -157,3 +157,18 @@ def test_account_forms_refuse_a_department_or_venue_no_table_can_hold(client, wo
         assert response.status_code == 200, (url, response.status_code)  # the form, with its error
         assert "error" in response.get_data(as_text=True)
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("field, value", [("token", "HC1-\x00AAAA"), ("local_result", "ok\x00")])
+def test_control_characters_in_a_scan_are_refused_not_a_database_error(client, world, db, field,
+                                                                       value):
+    """A NUL byte once reached PostgreSQL (which refuses it in text) and answered 500."""
+    _device, secret = create_device("控制字符扫码枪", world.slot.venue)
+    db.session.commit()
+    before = row_counts()
+    body = {"token": "HC1-AAAAAAAAAAAAAAAA-AAAAAAAAAAAAA", "client_id": "nul-probe-0001",
+            "offline": True, field: value}
+    response = client.post("/api/v1/checkins", json=body,
+                           headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 422 and response.get_json()["field"] == field
+    assert row_counts() == before
