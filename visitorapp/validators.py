@@ -97,3 +97,11 @@ def mask_mobile(value: str | None) -> str:
     if not value or len(value) < 7:
         return value or ""
     return value[:3] + "****" + value[-4:]
+
+
+def mask_email(value: str | None) -> str:
+    """w***@example.com: enough for staff to confirm the address without the log keeping it."""
+    if not value or "@" not in value:
+        return value or ""
+    local_part, domain = value.rsplit("@", 1)
+    return f"{local_part[:1]}***@{domain}"

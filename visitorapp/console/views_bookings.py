@@ -13,6 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
 from ..programme.models import Venue
+from ..tickets import services as tickets
 from ..timeutil import utcnow
 from ..web import day_arg, id_arg, page_arg
 from . import bookings
@@ -158,6 +159,21 @@ def booking_reject(booking_id: int):
     else:
         flash_errors(form)
     return _render_detail(booking, reject=form, status=422)
+
+
+@bp.post("/bookings/<int:booking_id>/resend")
+@organizer_required
+def booking_resend(booking_id: int):
+    """重发确认邮件: the confirmation with the ticket again, to the leader's own address (audited)."""
+    booking = db.get_or_404(Booking, booking_id)
+    if ActionForm().validate_on_submit():
+        try:
+            sent_to = atomic(tickets.resend_confirmation, booking)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"确认邮件已重新发送至 {sent_to}。", "success")
+    return redirect(url_for("console.booking_detail", booking_id=booking.id))
 
 
 def _actor() -> str:

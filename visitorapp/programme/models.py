@@ -134,6 +134,14 @@ class Venue(db.Model):
 
     host_department: Mapped[Department | None] = relationship()
 
+    @property
+    def place(self) -> str:
+        """The name people read: "全国化学会科普基地·精艺楼", with the building added only when
+        the name does not already say it (never "…·精艺楼 · 精艺楼")."""
+        if not self.building or self.building in self.name:
+            return self.name
+        return f"{self.name} · {self.building}"
+
 
 event_department = sa.Table(
     "event_department",
@@ -227,6 +235,12 @@ class Slot(db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.Index("ix_slot_venue_time", "venue_id", "starts_at"),
     )
+
+    @property
+    def title(self) -> str:
+        """The event and, when set, the slot's label (the route: 化工体验路线 / 制药体验路线), which
+        is what tells two slots at the same time and place apart wherever a slot is named."""
+        return f"{self.event.name}（{self.label}）" if self.label else self.event.name
 
     @property
     def remaining(self) -> int:
