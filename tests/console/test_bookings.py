@@ -142,3 +142,20 @@ def test_no_show_is_the_gate_rule_the_same_before_and_after_the_nightly_job(
     db.session.refresh(world.booking)
     assert world.booking.no_show_at is None and not listed()
     assert client.post(f"/console/bookings/{world.booking.id}/no-show").status_code in (404, 405)
+
+
+def test_detail_links_the_ticket_and_resends_the_confirmation_audited(client, db, world, organizer):
+    import sqlalchemy as sa
+
+    from visitorapp.outbox.models import OutboxMessage
+    from visitorapp.tickets.tokens import token_for
+    world.booking.email = "li.laoshi@example.com"
+    db.session.commit()
+    detail = client.get(f"/console/bookings/{world.booking.id}").get_data(as_text=True)
+    assert f"/ticket/{token_for(world.booking)}" in detail and "重发确认邮件" in detail
+    response = client.post(f"/console/bookings/{world.booking.id}/resend", follow_redirects=True)
+    assert "确认邮件已重新发送至 l***@example.com" in response.get_data(as_text=True)
+    [mail] = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.kind == "booking.confirmed", OutboxMessage.subject.contains("重发"))).all()
+    assert mail.recipient == "li.laoshi@example.com" and token_for(world.booking) in mail.body_text
+    assert "booking.resend" in [e.action for e in audit_actions(db)]

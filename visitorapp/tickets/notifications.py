@@ -81,7 +81,7 @@ def on_booking_rejected(booking: Booking, reason: str = "", expired: bool = Fals
 @signals.booking_changed.connect
 def on_booking_changed(booking: Booking, before: dict | None = None, **_):
     before = before or {}
-    if before.get("slot_id") not in (None, booking.slot_id):
+    if before.get("slot_id") not in (None, booking.slot.id):  # slot_id is stale until a flush
         # 改约: "预约时间已变更" with the old and the new time, and the QR code again.
         queue_booking_mail(booking, "moved", before=before, old_slot=db.session.get(Slot, before["slot_id"]),
                            attachments=TICKET_ATTACHMENTS[:2])
