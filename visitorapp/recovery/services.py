@@ -15,11 +15,11 @@ from flask import current_app
 from ..audit.models import log_action
 from ..booking.models import HOLDING_STATUSES, Booking
 from ..extensions import db
+from ..outbox.links import public_url
 from ..outbox.models import OutboxMessage
 from ..outbox.services import enqueue
 from ..programme.models import Edition, Slot
 from ..registration.models import Registration, RegistrationStatus
-from ..outbox.links import public_url
 from ..tickets.notifications import render_mail
 from ..tickets.tokens import token_for
 from ..waitlist.models import EntryStatus, WaitlistEntry

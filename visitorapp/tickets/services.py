@@ -55,7 +55,8 @@ def resend_confirmation(holder: TicketHolder) -> str:
     from ..validators import mask_email
     from . import notifications as booking_mail
     if not holder.is_active:
-        raise DomainError("not_active", "该预约/报名当前没有有效的入场码（已取消或待审核），无法重发确认邮件。")
+        raise DomainError("not_active",
+                          "该预约/报名当前没有有效的入场码（已取消或待审核），无法重发确认邮件。")
     if not holder.email or holder.anonymized:
         raise DomainError("no_email", "预约/报名时没有填写电子邮箱，无法发送；请电话联系并口头告知报名号。")
     if isinstance(holder, Booking):
