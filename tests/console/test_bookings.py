@@ -88,7 +88,7 @@ def test_details_change_and_hostile_input(client, db, world, organizer):
                       data={**data, "school_name": "=HYPERLINK(\"x\")"})
     assert bad.status_code == 422 and "学校名称只能包含" in bad.get_data(as_text=True)
     db.session.refresh(world.booking)
-    assert world.booking.school_name == "株洲市第二中学(南校区)"
+    assert world.booking.school_name == "株洲市第二中学（南校区）"  # as typed (issue 12)
 
 
 def test_cancel_with_notice(client, db, world, organizer):

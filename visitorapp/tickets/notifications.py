@@ -52,9 +52,10 @@ def queue_booking_mail(booking: Booking, name: str, *, attachments=(), dedupe_ke
 
 
 def with_base(attachments, **values) -> list[dict]:
-    """Attachment specs as stored: they remember the link base of the mail's body (the request
-    that queued it), so a calendar entry rendered later by the worker links to the same host."""
-    return [dict(a, base=base_url(), **values) for a in attachments]
+    """Attachment specs as stored. A calendar entry remembers the link base of the mail's body
+    (the request that queued it), so when the worker renders it later it links to the same host."""
+    return [dict(a, **values, **({"base": base_url()} if a["type"] == "ics" else {}))
+            for a in attachments]
 
 
 @signals.booking_created.connect
