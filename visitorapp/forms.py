@@ -1,4 +1,5 @@
 """Base form for every feature: WTForms' built-in messages in Chinese, plus a button-only form."""
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms.validators import NumberRange
 
@@ -29,3 +30,20 @@ def choice_id(value) -> int:
     if not 0 <= number <= MAX_ID:
         raise ValueError(f"id out of range: {number}")
     return number
+
+
+#: The hidden field that marks a POST as "carry what I typed to this page", not "submit it".
+CARRY_FIELD = "carry"
+
+
+def is_carried_over() -> bool:
+    """The request brings a form typed on another page (a full slot's alternative, its waiting
+    list): show it filled in, validate and store nothing until the person submits it here."""
+    return request.method == "POST" and request.form.get(CARRY_FIELD) == "1"
+
+
+def typed_values(form) -> list[tuple[str, str]]:
+    """What the person typed into ``form`` as it came in (raw, not cleaned), CSRF token excluded,
+    for a carry-over form to post to another page."""
+    return [(f.name, value) for f in form if f.name != "csrf_token"
+            for value in request.form.getlist(f.name)]

@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import logmask, timeutil
 from .errors import InvalidInput
+from .forms import typed_values
 from .tickets import tokens
 from .validators import MAX_ID, day_error, mask_mobile, record_id
 
@@ -131,7 +132,7 @@ def init_app(app: Flask) -> None:
     app.after_request(security_headers)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(csp_nonce=csp_nonce, has_endpoint=has_endpoint,
-                                 now_utc=timeutil.utcnow)
+                                 now_utc=timeutil.utcnow, typed_values=typed_values)
     app.jinja_env.filters.update(
         day=timeutil.format_day,
         hm=timeutil.format_time,

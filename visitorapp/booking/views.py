@@ -7,6 +7,7 @@ from .. import ratelimits
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
+from ..forms import is_carried_over
 from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
@@ -61,7 +62,10 @@ def new(slot_id: int):
     problem = rules.bookable_problem(slot)
     form_error = problem.message if problem else None
     alternatives = []
-    if problem is None and form.validate_on_submit():
+    carried = is_carried_over()  # typed on a full slot's page: show it here, filled in
+    if carried:
+        pass
+    elif problem is None and form.validate_on_submit():
         details = details_from_form(form)
         try:
             booking = atomic(services.create_booking, slot, details, source="web")
@@ -81,7 +85,7 @@ def new(slot_id: int):
     elif problem is None and (slot.is_full or not slot.is_open):
         form_error = _unavailable_message(slot)
         alternatives = services.alternatives(slot, 1)
-    status = 422 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" and not carried else 200
     return render_template("booking/new.html", slot=slot, edition=slot.event.edition, form=form,
                            form_error=form_error, alternatives=alternatives,
                            show_form=problem is None and (request.method == "POST" or (

@@ -12,7 +12,7 @@ from ..booking.views import details_from_form as group_details_from_form
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import ActionForm
+from ..forms import ActionForm, is_carried_over
 from ..programme import services as programme
 from ..programme.models import Slot
 from ..registration.forms import RegistrationForm
@@ -34,7 +34,8 @@ def join_group(slot_id: int):
     """加入候补 for a full group slot: the same group details as the booking form."""
     slot = _public_slot(slot_id)
     form = BookingForm(slot_id=slot.id)
-    if form.validate_on_submit():
+    carried = is_carried_over()  # from the full slot's booking form: filled in, not yet sent
+    if not carried and form.validate_on_submit():
         details = group_details_from_form(form)
         try:
             rules.check_group(slot.event.edition, details.school_stage, details.students,
@@ -48,7 +49,7 @@ def join_group(slot_id: int):
         else:
             return redirect(url_for("waitlist.entry", token=entry.token))
     return render_template("waitlist/join.html", slot=slot, form=form, kind="group"), \
-        422 if form.is_submitted() else 200
+        422 if form.is_submitted() and not carried else 200
 
 
 @bp.route("/r/<int:slot_id>/waitlist", methods=["GET", "POST"])
