@@ -202,16 +202,19 @@ def by_manage_token(token: str) -> Booking:
 
 
 def alternatives(slot: Slot, persons: int, limit: int = 6) -> list[Slot]:
-    """Other open group slots of the same edition with room for ``persons``, soonest first."""
+    """Other open group slots of the same edition that can really take ``persons`` now (slot,
+    venue at that time, campus day: ``capacity.places_left``), same event first, then soonest."""
     now = utcnow()
-    return list(db.session.scalars(
+    candidates = list(db.session.scalars(
         sa.select(Slot).join(Slot.event)
         .where(Event.edition_id == slot.event.edition_id, Slot.id != slot.id,
                Event.mode == ParticipationMode.GROUP, Slot.is_open.is_(True),
                Slot.is_rehearsal.is_(False), Slot.starts_at > now,
                Slot.capacity - Slot.booked >= persons)
         .order_by(sa.case((Slot.event_id == slot.event_id, 0), else_=1), Slot.starts_at)
-        .limit(limit)))
+        .limit(limit * 4)))
+    left = capacity.places_left(candidates)
+    return [s for s in candidates if left[s.id] >= persons][:limit]
 
 
 def _require_holding(booking: Booking) -> None:

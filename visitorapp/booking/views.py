@@ -45,7 +45,8 @@ def slots():
     for slot in slots:
         by_venue.setdefault(slot.venue, []).append(slot)
     return render_template("booking/slots.html", edition=edition, days=days, day=day,
-                           by_venue=by_venue, booking_open=edition.booking_open())
+                           by_venue=by_venue, booking_open=edition.booking_open(),
+                           left=capacity.places_left(slots))
 
 
 @bp.route("/book/<int:slot_id>", methods=["GET", "POST"])
@@ -82,14 +83,16 @@ def new(slot_id: int):
             return redirect(url_for("booking.confirmation", token=booking.manage_token))
     elif problem is None and form.is_submitted():
         _check_group_early(form, slot.event.edition)
-    elif problem is None and (slot.is_full or not slot.is_open):
+    left = capacity.places_left([slot])[slot.id]
+    if problem is None and request.method == "GET" and left <= 0:
         form_error = _unavailable_message(slot)
         alternatives = services.alternatives(slot, 1)
     status = 422 if request.method == "POST" and not carried else 200
     return render_template("booking/new.html", slot=slot, edition=slot.event.edition, form=form,
-                           form_error=form_error, alternatives=alternatives,
-                           show_form=problem is None and (request.method == "POST" or (
-                               slot.is_open and not slot.is_full))), status
+                           form_error=form_error, alternatives=alternatives, left=left,
+                           alternatives_left=capacity.places_left(alternatives),
+                           show_form=problem is None and (request.method == "POST" or left > 0)), \
+        status
 
 
 @bp.get("/b/<token>/confirmed")
@@ -191,6 +194,8 @@ def _check_group_early(form: BookingForm, edition) -> None:
 def _unavailable_message(slot: Slot) -> str:
     if not slot.is_open:
         return capacity.closed_message(slot)
+    if not slot.is_full:  # the slot has places, the venue at that time or the campus day not
+        return "该时段场馆在场人数或全校当日接待人数已达上限，请选择下列仍有名额的场次。"
     return "该场次已约满，请选择下列仍有名额的场次。"
 
 
