@@ -258,6 +258,11 @@ class Slot(db.Model):
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
 
+def slot_title_sql():
+    """``Slot.title`` as an SQL expression (exports, lists): the event, and the route label."""
+    return sa.case((Slot.label != "", Event.name + "（" + Slot.label + "）"), else_=Event.name)
+
+
 class CampusDay(db.Model):
     """Visitors booked on campus on one calendar day, held against the edition's daily cap."""
 
