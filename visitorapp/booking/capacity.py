@@ -128,18 +128,22 @@ def _limit_by_venue(slots: list[Slot], left: dict[int, int]) -> None:
         # The rows _check_venue reads for this slot, with their booked counts as they are now.
         overlapping = [r for r in rows if r.venue_id == slot.venue_id
                        and r.starts_at < slot.ends_at and r.ends_at > slot.starts_at]
+        left[slot.id] = _venue_room(slot.id, overlapping, safe[slot.venue_id], left[slot.id])
 
-        def fits(n: int) -> bool:
-            return peak_occupancy([(r.starts_at, r.ends_at, r.booked + (n if r.id == slot.id else 0))
-                                   for r in overlapping]) <= safe[slot.venue_id]
 
-        low, high = 0, left[slot.id]  # fits() only gets harder as n grows: bisect the largest
-        if fits(high):
-            continue
-        while low < high:
-            middle = (low + high + 1) // 2
-            low, high = (middle, high) if fits(middle) else (low, middle - 1)
-        left[slot.id] = low
+def _venue_room(slot_id: int, overlapping, safe: int, most: int) -> int:
+    """The largest n <= most that _check_venue would let slot_id take, by its own rule."""
+    def fits(n: int) -> bool:
+        return peak_occupancy([(r.starts_at, r.ends_at, r.booked + (n if r.id == slot_id else 0))
+                               for r in overlapping]) <= safe
+
+    if fits(most):
+        return most
+    low, high = 0, most  # fits() only gets harder as n grows: bisect the largest that fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return low
 
 
 def _limit_by_campus_day(slots: list[Slot], left: dict[int, int]) -> None:
