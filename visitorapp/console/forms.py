@@ -73,6 +73,7 @@ class EventForm(ChineseForm):
     lead_ids = MultiCheckboxField("牵头部门", coerce=int, choices=[])
     responsible_ids = MultiCheckboxField("责任部门", coerce=int, choices=[])
     is_published = BooleanField("对外发布", default=True)
+    one_per_slot = BooleanField("个人报名：每个场次可各报一次（如招聘会各专区）；不勾选则每人限报一个场次")
 
 
 class VenueForm(ChineseForm):

@@ -45,7 +45,7 @@ def apply_changes(obj, values: dict, action: str, summary: str) -> dict:
 # --- events -----------------------------------------------------------------------------------
 
 EVENT_FIELDS = ("seq", "name", "theme_day_id", "content", "requirements", "audience", "mode",
-                "category", "is_published")
+                "category", "is_published", "one_per_slot")
 
 
 def save_event(edition: Edition, event: Event | None, values: dict,

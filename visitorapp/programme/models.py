@@ -174,6 +174,9 @@ class Event(db.Model):
                 values_callable=lambda e: [m.value for m in e]),
         default=EventCategory.OTHER)
     is_published: Mapped[bool] = mapped_column(default=True)
+    #: Individual events: False = 每人限报一个场次 (one slot per person); True = one per slot, so a
+    #: person may take several slots of the event (the fair's 专区: 简历门诊 and 模拟面试).
+    one_per_slot: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     edition: Mapped[Edition] = relationship(back_populates="events")
     theme_day: Mapped[ThemeDay | None] = relationship()
