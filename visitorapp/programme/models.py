@@ -74,6 +74,20 @@ class Edition(db.Model):
     #: 附件1 is due on this date (18 May in the plan).
     report_deadline: Mapped[date | None]
 
+    # --- whom to call (shown on the confirmation, 确认函, ticket, every e-mail, privacy page) ---
+    #: 联系人, e.g. "活动周工作组 王老师".
+    contact_name: Mapped[str] = mapped_column(sa.String(50), default="", server_default="")
+    #: 联系电话 (one or more numbers as staff write them).
+    contact_phone: Mapped[str] = mapped_column(sa.String(50), default="", server_default="")
+    #: 地址: where visitors come to.
+    address: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    #: 交通/停车: how to get there, where coaches park.
+    directions: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_name or self.contact_phone or self.address or self.directions)
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     theme_days: Mapped[list["ThemeDay"]] = relationship(

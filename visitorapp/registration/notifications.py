@@ -1,8 +1,10 @@
 """Registration emails, queued in the outbox inside the registration's transaction."""
 from flask import render_template
 
+from ..extensions import db
 from ..outbox.links import public_url
 from ..outbox.services import enqueue
+from ..programme.models import Edition
 
 
 def send_templated(recipient: str, template: str, subject: str, *, kind: str,
@@ -11,6 +13,8 @@ def send_templated(recipient: str, template: str, subject: str, *, kind: str,
     """Queue mail/<template>; ``edition_id``: the week it is about (the purge finds it by that)."""
     if not recipient:
         return
+    if edition_id is not None and "edition" not in context:  # its 联系方式 ends every mail
+        context["edition"] = db.session.get(Edition, edition_id)
     enqueue(recipient, subject, render_template(f"mail/{template}.txt", **context), kind=kind,
             body_html=render_template(f"mail/{template}.html", **context), dedupe_key=dedupe_key,
             edition_id=edition_id, attachments=attachments)
