@@ -126,8 +126,16 @@ def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
 
 
+def favicon():
+    """The browser's /favicon.ico probe: the site icon (a PNG, which every browser accepts here)."""
+    response = current_app.send_static_file("favicon.png")
+    response.headers["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.json = BoundedJSONProvider(app)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     logmask.init_app(app)
     app.after_request(security_headers)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -116,7 +116,18 @@ def change_headcount(booking: Booking, students: int, teachers: int, *, actor: s
     before = {"students": booking.students, "teachers": booking.teachers}
     delta = (students + teachers) - booking.headcount
     if delta > 0:
-        capacity.take_places(booking.slot, delta, holder=holder_of(booking))
+        try:
+            capacity.take_places(booking.slot, delta, holder=holder_of(booking))
+        except capacity.CapacityError as exc:
+            if exc.code != "slot_full":
+                raise
+            # Say it in totals, as the teacher typed them, not only the increase.
+            remaining = exc.details.get("remaining", 0)
+            raise capacity.CapacityError(
+                "slot_full", f"该场次剩余名额不足：贵团现为{booking.headcount}人，改为"
+                             f"{students + teachers}人需再增加{delta}人，场次只剩{remaining}人，"
+                             f"最多可改为{booking.headcount + remaining}人。",
+                remaining=remaining) from None
     elif delta < 0:
         capacity.release_places(booking.slot, -delta, holder=holder_of(booking))
     booking.students, booking.teachers = students, teachers

@@ -11,6 +11,7 @@ from ..forms import is_carried_over
 from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
+from ..web import id_arg
 from . import approval, capacity, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
 from .services import GroupDetails
@@ -41,11 +42,15 @@ def slots():
     if day not in days and days:
         day = days[0]
     slots = programme.group_slots(edition, day) if day else []
+    only = id_arg("event")  # from the programme page: that event's slots (其他场次 one tap away)
+    event = next((s.event for s in slots if s.event_id == only), None)
+    if event is not None:
+        slots = [s for s in slots if s.event_id == only]
     by_venue = {}
     for slot in slots:
         by_venue.setdefault(slot.venue, []).append(slot)
     return render_template("booking/slots.html", edition=edition, days=days, day=day,
-                           by_venue=by_venue, booking_open=edition.booking_open(),
+                           by_venue=by_venue, booking_open=edition.booking_open(), event=event,
                            left=capacity.places_left(slots))
 
 

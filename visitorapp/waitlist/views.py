@@ -2,6 +2,7 @@
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from wtforms import BooleanField
+from wtforms.validators import DataRequired
 
 from .. import ratelimits
 from ..accounts.access import roles_required
@@ -33,7 +34,7 @@ bp = Blueprint("waitlist", __name__)
 def join_group(slot_id: int):
     """加入候补 for a full group slot: the same group details as the booking form."""
     slot = _public_slot(slot_id)
-    form = BookingForm(slot_id=slot.id)
+    form = _email_required(BookingForm(slot_id=slot.id))
     carried = is_carried_over()  # from the full slot's booking form: filled in, not yet sent
     if not carried and form.validate_on_submit():
         details = group_details_from_form(form)
@@ -57,7 +58,7 @@ def join_group(slot_id: int):
 def join_individual(slot_id: int):
     """加入候补 for a full registration slot."""
     slot = _public_slot(slot_id)
-    form = RegistrationForm()
+    form = _email_required(RegistrationForm())
     if form.validate_on_submit():
         details = person_details_from_form(form, {})
         try:
@@ -70,6 +71,15 @@ def join_individual(slot_id: int):
             return redirect(url_for("waitlist.entry", token=entry.token))
     return render_template("waitlist/join.html", slot=slot, form=form, kind="individual"), \
         422 if form.is_submitted() else 200
+
+
+def _email_required(form):
+    """Offers go out by e-mail only: on the waiting list the address is required, and says so
+    (the booking forms' "选填" label would contradict the page)."""
+    form.email.label.text = "电子邮箱（必填，名额释放时通过邮件通知您）"
+    form.email.validators = [DataRequired("候补名额只通过邮件通知，请填写电子邮箱。"),
+                             *form.email.validators]
+    return form
 
 
 @bp.get("/w/<token>")
