@@ -2,7 +2,6 @@
 button opens its own slots, the waiting list says the e-mail is required, a favicon, no stray
 spaces, badges readable (contrast ≥ 4.5:1)."""
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
