@@ -57,8 +57,9 @@ def _page(status: int, title: str, message: str, **extra):
         response = jsonify(body)
         response.status_code = status
     else:
+        from .forms import carry_back_values
         response = render_template("errors/error.html", status=status, title=title,
-                                   message=message), status
+                                   message=message, carry=carry_back_values()), status
         from flask import make_response
         response = make_response(response)
     for key, value in extra.get("headers", {}).items():

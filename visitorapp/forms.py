@@ -36,6 +36,24 @@ def choice_id(value) -> int:
 CARRY_FIELD = "carry"
 
 
+def keeps_typed_input(view):
+    """Mark a form view that understands a carry-over POST (``is_carried_over``): when a submission
+    to it is refused before it arrives (page expired, too many requests), the error page offers
+    "返回表单（已填信息保留）" instead of losing what was typed. Put it right under ``@bp.route``."""
+    view.keeps_typed_input = True
+    return view
+
+
+def carry_back_values() -> list[tuple[str, str]]:
+    """What the refused POST carried, for the error page's way back (never a password)."""
+    from flask import current_app
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.method != "POST" or not getattr(view, "keeps_typed_input", False):
+        return []
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if name not in ("csrf_token", CARRY_FIELD) and "password" not in name]
+
+
 def is_carried_over() -> bool:
     """The request brings a form typed on another page (a full slot's alternative, its waiting
     list): show it filled in, validate and store nothing until the person submits it here."""

@@ -7,7 +7,7 @@ from .. import ratelimits
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import is_carried_over
+from ..forms import is_carried_over, keeps_typed_input
 from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
@@ -55,6 +55,7 @@ def slots():
 
 
 @bp.route("/book/<int:slot_id>", methods=["GET", "POST"])
+@keeps_typed_input
 @ratelimits.public_form(methods=["POST"])
 def new(slot_id: int):
     """The group booking form for one slot, with the privacy notice before submitting.

@@ -6,7 +6,7 @@ from ..booking import rules
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import ActionForm
+from ..forms import ActionForm, is_carried_over, keeps_typed_input
 from ..programme import services as programme
 from ..programme.models import ParticipationMode, Slot
 from . import answers as answer_store
@@ -28,6 +28,7 @@ def events():
 
 
 @bp.route("/r/<int:slot_id>", methods=["GET", "POST"])
+@keeps_typed_input
 @ratelimits.public_form(methods=["POST"])
 def new(slot_id: int):
     """The registration form for one slot; a full slot offers the waiting list instead."""
@@ -37,7 +38,8 @@ def new(slot_id: int):
         abort(404)
     questions = services.questions_for(slot.event_id)
     form = registration_form_class(questions)()
-    if form.validate_on_submit():
+    carried = is_carried_over()  # back from a refused submission: filled in, not yet sent
+    if not carried and form.validate_on_submit():
         try:
             values = {f.name: f.data for f in form.extra_fields()}
             details = details_from_form(form, answer_store.store_answers(questions, values))
@@ -56,7 +58,7 @@ def new(slot_id: int):
             else:
                 return redirect(url_for("registration.manage", token=registration.manage_token,
                                         new=1))
-    status = 422 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" and not carried else 200
     db.session.refresh(slot)
     return render_template("registration/new.html", slot=slot, form=form), status
 

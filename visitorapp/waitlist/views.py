@@ -13,7 +13,7 @@ from ..booking.views import details_from_form as group_details_from_form
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import ActionForm, is_carried_over
+from ..forms import ActionForm, is_carried_over, keeps_typed_input
 from ..programme import services as programme
 from ..programme.models import Slot
 from ..registration.forms import RegistrationForm
@@ -30,6 +30,7 @@ bp = Blueprint("waitlist", __name__)
 
 
 @bp.route("/book/<int:slot_id>/waitlist", methods=["GET", "POST"])
+@keeps_typed_input
 @ratelimits.public_form(methods=["POST"])
 def join_group(slot_id: int):
     """加入候补 for a full group slot: the same group details as the booking form."""
