@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from .. import ratelimits
-from ..booking import rules
+from ..booking import capacity, rules
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
@@ -23,8 +23,9 @@ def events():
     edition = programme.current_edition()
     if edition is None:
         abort(404)
-    return render_template("registration/events.html", edition=edition,
-                           events=services.individual_events(edition))
+    events = services.individual_events(edition)
+    return render_template("registration/events.html", edition=edition, events=events,
+                           left=capacity.places_left([s for e in events for s in e.slots]))
 
 
 @bp.route("/r/<int:slot_id>", methods=["GET", "POST"])
@@ -60,7 +61,8 @@ def new(slot_id: int):
                                         new=1))
     status = 422 if request.method == "POST" and not carried else 200
     db.session.refresh(slot)
-    return render_template("registration/new.html", slot=slot, form=form), status
+    return render_template("registration/new.html", slot=slot, form=form,
+                           left=capacity.places_left([slot])[slot.id]), status
 
 
 @bp.get("/my/<token>")
