@@ -9,6 +9,7 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+import icalendar
 import pytest
 import sqlalchemy as sa
 
@@ -113,3 +114,13 @@ def test_a_move_says_the_old_and_the_new_time_and_route(app, db, clock):
     assert "（化工体验路线）" in moved.body_text and "（制药体验路线）" in moved.body_text
     assert "11:00–12:30" in moved.body_text and "09:00–10:30" in moved.body_text
     assert "人数已修改" not in moved.subject
+    # The calendar entry moves too (a SEQUENCE above the confirmation's), and the later
+    # cancellation outranks the move.
+    [spec] = [a for a in moved.attachments if a["type"] == "ics"]
+    [cancelled] = [m for m in messages if m.kind == "booking.cancelled"]
+    [cancel_spec] = cancelled.attachments
+    assert 0 < spec["sequence"] <= cancel_spec["sequence"]
+    entry = icalendar.Calendar.from_ical(ATTACHMENT_RENDERERS["ics"](cancelled, cancel_spec)[2])
+    [event] = entry.walk("VEVENT")
+    assert int(event["sequence"]) == cancel_spec["sequence"]
+    assert event.decoded("dtstart").astimezone(TZ).strftime("%H:%M") == "11:00"

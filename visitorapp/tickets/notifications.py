@@ -5,7 +5,7 @@ row commits with the booking or not at all, and is sent later by the outbox, so 
 waits for, or fails because of, the mail server. Bodies are rendered now (they describe the
 booking as it was); the QR image and the calendar entry are rendered when the mail is sent.
 """
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -19,7 +19,7 @@ from ..outbox.models import OutboxMessage
 from ..outbox.services import ATTACHMENT_RENDERERS, enqueue
 from ..programme.models import Event, Slot
 from ..registration.models import Registration
-from ..timeutil import local_day_bounds
+from ..timeutil import UTC, local_day_bounds, utcnow
 from . import ics, qr, tokens
 
 #: Content-ID of the inline QR image that the HTML part shows with <img src="cid:…">.
@@ -84,8 +84,10 @@ def on_booking_changed(booking: Booking, before: dict | None = None, **_):
     before = before or {}
     if before.get("slot_id") not in (None, booking.slot.id):  # slot_id is stale until a flush
         # 改约: "预约时间已变更" with the old and the new time, and the QR code again.
-        queue_booking_mail(booking, "moved", before=before, old_slot=db.session.get(Slot, before["slot_id"]),
-                           attachments=TICKET_ATTACHMENTS[:2])
+        queue_booking_mail(booking, "moved", before=before,
+                           old_slot=db.session.get(Slot, before["slot_id"]),
+                           attachments=[*TICKET_ATTACHMENTS[:2],
+                                        {"type": "ics", "sequence": _calendar_sequence()}])
         return
     queue_booking_mail(booking, "changed", before=before)
 
@@ -93,8 +95,14 @@ def on_booking_changed(booking: Booking, before: dict | None = None, **_):
 @signals.booking_cancelled.connect
 def on_booking_cancelled(booking: Booking, reason: str = "", **_):
     queue_booking_mail(booking, "cancelled", reason=reason,
-                       attachments=[{"type": "ics", "cancel": True}],
+                       attachments=[{"type": "ics", "cancel": True, "sequence": _calendar_sequence()}],
                        dedupe_key=f"booking.cancelled:{booking.id}")
+
+
+def _calendar_sequence() -> int:
+    """A calendar update's SEQUENCE: minutes since 2020, so each later update outranks the one
+    before (a move, then a cancellation) while the first confirmation keeps 0."""
+    return int((utcnow() - datetime(2020, 1, 1, tzinfo=UTC)).total_seconds() // 60)
 
 
 def queue_reminders(day: date) -> tuple[int, int]:
@@ -148,7 +156,7 @@ def render_ics(message: OutboxMessage, spec: dict):
         return None  # a confirmation's entry for a cancelled booking (or the reverse) would mislead
     base = spec.get("base")  # the queuing request's host; older rows have none
     data = ics.booking_calendar(
-        booking, cancel=cancel, host=public_host(base),
+        booking, cancel=cancel, host=public_host(base), sequence=spec.get("sequence"),
         ticket_url=public_url("tickets.ticket", _base=base, token=tokens.token_for(booking)))
     # Flask-Mail builds MIMEBase(*type.split("/")): the parameters ride along in the subtype.
     mimetype = f"text/calendar; charset=utf-8; method={'CANCEL' if cancel else 'PUBLISH'}"
