@@ -56,6 +56,8 @@ def test_the_number_shown_before_the_form_is_the_one_the_server_enforces(client,
     assert shown(client, slot) == expected
     picker = client.get(f"/book?day={slot.local_day.isoformat()}").get_data(as_text=True)
     assert f'data-slot-id="{slot.id}" data-places-left="{expected}"' in picker
+    api = client.get(f"/api/v1/slots?date={slot.local_day.isoformat()}").get_json()
+    assert [s["bookable"] for s in api if s["id"] == slot.id] == [expected]
     if expected:
         assert f"剩余 <strong>{expected}</strong> 人" in picker and "学生和带队教师合计" in picker
         too_many = client.post(f"/book/{slot.id}", data=form_data(
