@@ -50,7 +50,12 @@ def carry_back_values() -> list[tuple[str, str]]:
     view = current_app.view_functions.get(request.endpoint or "")
     if request.method != "POST" or not getattr(view, "keeps_typed_input", False):
         return []
-    return [(name, value) for name, value in request.form.items(multi=True)
+    from werkzeug.exceptions import HTTPException
+    try:
+        items = list(request.form.items(multi=True))
+    except HTTPException:  # e.g. too large to read: nothing to take back
+        return []
+    return [(name, value) for name, value in items
             if name not in ("csrf_token", CARRY_FIELD) and "password" not in name]
 
 

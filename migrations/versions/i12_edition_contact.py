@@ -17,10 +17,9 @@ COLUMNS = (("contact_name", 50), ("contact_phone", 50), ("address", 200), ("dire
 
 
 def upgrade():
-    with op.batch_alter_table("edition") as batch_op:
-        for name, length in COLUMNS:
-            batch_op.add_column(sa.Column(name, sa.String(length=length), nullable=False,
-                                          server_default=""))
+    for name, length in COLUMNS:  # plain ADD COLUMN: no table copy on SQLite
+        op.add_column("edition", sa.Column(name, sa.String(length=length), nullable=False,
+                                           server_default=""))
 
 
 def downgrade():

@@ -17,12 +17,11 @@ CONFIRMED = sa.text("status = 'confirmed'")
 
 
 def upgrade():
-    with op.batch_alter_table("event") as batch_op:
-        batch_op.add_column(sa.Column("one_per_slot", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
-    with op.batch_alter_table("registration") as batch_op:
-        batch_op.add_column(sa.Column("slot_scope", sa.Integer(), nullable=False,
-                                      server_default=sa.text("0")))
+    # Plain ADD COLUMN (SQLite has it): a batch copy of "event" would fail its foreign keys.
+    op.add_column("event", sa.Column("one_per_slot", sa.Boolean(), nullable=False,
+                                     server_default=sa.false()))
+    op.add_column("registration", sa.Column("slot_scope", sa.Integer(), nullable=False,
+                                            server_default=sa.text("0")))
     op.drop_index("uq_registration_event_mobile", table_name="registration")
     op.create_index("uq_registration_scope_mobile", "registration",
                     ["event_id", "slot_scope", "mobile"], unique=True,

@@ -76,13 +76,17 @@ class Edition(db.Model):
 
     # --- whom to call (shown on the confirmation, 确认函, ticket, every e-mail, privacy page) ---
     #: 联系人, e.g. "活动周工作组 王老师".
-    contact_name: Mapped[str] = mapped_column(sa.String(50), default="", server_default="")
+    contact_name: Mapped[str] = mapped_column(sa.String(50), server_default="")
     #: 联系电话 (one or more numbers as staff write them).
-    contact_phone: Mapped[str] = mapped_column(sa.String(50), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(50), server_default="")
     #: 地址: where visitors come to.
-    address: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    address: Mapped[str] = mapped_column(sa.String(200), server_default="")
     #: 交通/停车: how to get there, where coaches park.
-    directions: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    directions: Mapped[str] = mapped_column(sa.String(500), server_default="")
+
+    #: Server defaults are read back when first used, not in the INSERT's RETURNING (see
+    #: Event.one_per_slot).
+    __mapper_args__ = {"eager_defaults": False}
 
     @property
     def has_contact(self) -> bool:
@@ -190,7 +194,10 @@ class Event(db.Model):
     is_published: Mapped[bool] = mapped_column(default=True)
     #: Individual events: False = 每人限报一个场次 (one slot per person); True = one per slot, so a
     #: person may take several slots of the event (the fair's 专区: 简历门诊 and 模拟面试).
-    one_per_slot: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: (Server-side default only, like the contact columns: an INSERT that does not set it leaves
+    #: the column out, so code and tests working at an older schema revision keep working.)
+    one_per_slot: Mapped[bool] = mapped_column(server_default=sa.false())
+    __mapper_args__ = {"eager_defaults": False}
 
     edition: Mapped[Edition] = relationship(back_populates="events")
     theme_day: Mapped[ThemeDay | None] = relationship()
