@@ -3,7 +3,7 @@ strings, bounded JSON bodies, day parameters, template filters."""
 import secrets
 from datetime import date
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, g, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
@@ -121,16 +121,12 @@ def security_headers(response):
     return response
 
 
-def has_endpoint(name: str) -> bool:
-    return name in current_app.view_functions
-
-
 def init_app(app: Flask) -> None:
     app.json = BoundedJSONProvider(app)
     logmask.init_app(app)
     app.after_request(security_headers)
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(csp_nonce=csp_nonce, has_endpoint=has_endpoint,
+    app.jinja_env.globals.update(csp_nonce=csp_nonce,
                                  now_utc=timeutil.utcnow)
     app.jinja_env.filters.update(
         day=timeutil.format_day,

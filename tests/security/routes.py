@@ -162,10 +162,6 @@ ACCESS = {
     "waitlist.no_show_rule": staff(Role.ORGANIZER),
 }
 
-#: Entries for routes of branches not merged here yet, in a blueprint this branch already has
-#: (so the stale-entry test cannot tell them from typos). Empty it once they are merged.
-PENDING: set[str] = set()
-
 #: Roles the matrix signs in as (plus anonymous).
 ROLES = (Role.ADMIN, Role.ORGANIZER, Role.REPORTER, Role.GATE)
 

@@ -212,5 +212,7 @@ def _parse_day(value: str | None) -> date | None:
 
 
 def init_app(app):
+    from . import api
     app.register_blueprint(bp)
+    app.register_blueprint(api.bp)
     approval.register_cli(app)
