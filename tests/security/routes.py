@@ -56,8 +56,8 @@ ACCESS = {
     "booking.cancel": TOKEN,
     "booking_api.slots": PUBLIC,
     "booking_api.create_booking": PUBLIC,
-    "moves.booking": TOKEN,
-    "moves.registration": TOKEN,
+    "booking.move": TOKEN,
+    "registration.move": TOKEN,
     # tickets (the ticket token is the secret)
     "tickets.ticket": TOKEN,
     "tickets.ticket_png": TOKEN,
@@ -159,7 +159,8 @@ ACCESS = {
     "waitlist.accept": TOKEN,
     "waitlist.leave": TOKEN,
     "waitlist.queue": staff(Role.ORGANIZER),
-    "waitlist.no_show_rule": staff(Role.ORGANIZER),
+    "booking_staff.no_shows": staff(Role.ORGANIZER),
+    "booking_staff.no_show_rule": staff(Role.ORGANIZER),
 }
 
 #: Roles the matrix signs in as (plus anonymous).

@@ -19,7 +19,6 @@ from ..validators import MAX_ID, day_error
 from . import rules, services
 from .capacity import CapacityError
 from .forms import ApiBookingForm
-from .services import GroupDetails
 
 bp = api_blueprint("booking_api", __name__)
 
@@ -59,11 +58,7 @@ def create_booking():
         return validation_response(form.errors)
     try:
         slot = _slot(form.slot_id.data)
-        details = GroupDetails(
-            school_name=form.school_name.data, school_stage=form.school_stage.data,
-            grades=form.grades.data or "", students=form.students.data, teachers=form.teachers.data,
-            leader_name=form.leader_name.data, leader_mobile=form.leader_mobile.data,
-            email=(form.email.data or "").strip(), notes=form.notes.data or "")
+        details = form.details()
         booking = atomic(services.create_booking, slot, details, source="api")
     except rules.RuleError as exc:
         return _rule_response(exc)
