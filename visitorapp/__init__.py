@@ -41,7 +41,12 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_object(config_module.Defaults)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        config_module.load_environment(app.config)
+        # VISITORAPP_MAIL_PORT=587 → MAIL_PORT = 587: values are JSON literals where they parse.
+        app.config.from_prefixed_env("VISITORAPP")
+        # Hosting platforms set DATABASE_URL; VISITORAPP_DATABASE_URL wins.
+        url = app.config.pop("DATABASE_URL", None) or os.environ.get("DATABASE_URL")
+        if url:
+            app.config["SQLALCHEMY_DATABASE_URI"] = url
     else:
         app.config.update(test_config)
     privatefiles.private_dir(app.instance_path)
