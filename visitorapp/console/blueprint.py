@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, request
 from ..accounts.access import roles_required
 from ..accounts.models import Role
 from ..extensions import db
+from ..forms import show_error
 from ..programme import services as programme
 from ..programme.models import Edition
 
@@ -38,8 +39,5 @@ def flash_errors(form) -> None:
 
 def field_error(form, exc) -> None:
     """Show a service's DomainError beside its field, or as a flash when it names none."""
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
-        target.errors.append(exc.message)
-    else:
+    if not show_error(form, exc):
         flash(exc.message, "error")
