@@ -1,11 +1,11 @@
 """改约: move a booking to another slot through its management link, before the change deadline.
 
-A registration moves the same way (``registration.views.move``): both pages are this one, each
-feature calling its own service to move.
+A registration moves the same way (``registration.views.move``): both features serve this page,
+each with its own service to move and its own alternatives.
 """
 from collections.abc import Callable
 
-from flask import flash, render_template
+from flask import flash, redirect, render_template
 
 from ..database import atomic
 from ..errors import DomainError
@@ -24,11 +24,21 @@ def changeable(slot: Slot) -> bool:
     return True
 
 
-def moved(form: MoveForm, subject, move: Callable[[object, Slot], object]) -> bool:
-    """Apply a submitted move form with ``move(subject, new_slot)`` in one transaction. False
-    when nothing was submitted, or the move was refused (its reason is flashed)."""
-    if not (subject.holds_places and form.validate_on_submit()):
-        return False
+def move_page(subject, *, kind: str, move: Callable[[object, Slot], object],
+              alternatives: Callable[[object], list[Slot]], manage_url: str):
+    """The 改约 page of a booking or registration (``kind``): a valid POST moves it with
+    ``move(subject, new_slot)`` in one transaction and returns to its management page; otherwise
+    the page shows the current slot and ``alternatives(subject)``, with any refusal flashed."""
+    form = MoveForm()
+    if subject.holds_places and form.validate_on_submit() and _moved(form, subject, move):
+        return redirect(manage_url)
+    return render_template("booking/move.html", subject=subject, kind=kind, form=form,
+                           options=alternatives(subject) if subject.holds_places else [],
+                           changeable=changeable(subject.slot),
+                           deadline=rules.change_deadline(subject.slot), back=manage_url)
+
+
+def _moved(form: MoveForm, subject, move) -> bool:
     new_slot = db.session.get(Slot, form.slot_id.data)
     try:
         if new_slot is None:
@@ -39,11 +49,3 @@ def moved(form: MoveForm, subject, move: Callable[[object, Slot], object]) -> bo
         return False
     flash("改约成功，入场码不变。", "success")
     return True
-
-
-def move_page(subject, *, kind: str, form: MoveForm, options: list[Slot], back: str) -> str:
-    """The page: the current slot, and the other slots with room (``kind``: booking/registration)."""
-    return render_template("booking/move.html", subject=subject, kind=kind, form=form,
-                           options=options if subject.holds_places else [],
-                           changeable=changeable(subject.slot),
-                           deadline=rules.change_deadline(subject.slot), back=back)

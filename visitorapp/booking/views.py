@@ -12,7 +12,7 @@ from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
 from . import capacity, moves, rules, services
-from .forms import BookingForm, CancelForm, HeadcountForm, MoveForm
+from .forms import BookingForm, CancelForm, HeadcountForm
 
 bp = Blueprint("booking", __name__)
 
@@ -150,14 +150,10 @@ def cancel(token: str):
 @ratelimits.public_form(methods=["POST"])
 def move(token: str):
     """改约: the teacher moves the group to another slot with room (before the change deadline)."""
-    booking = services.by_manage_token(token)
-    form = MoveForm()
-    if moves.moved(form, booking, services.move_booking):
-        return redirect(url_for("booking.manage", token=token))
-    options = services.alternatives(booking.slot, booking.headcount, limit=30) \
-        if booking.holds_places else []
-    return moves.move_page(booking, kind="booking", form=form, options=options,
-                           back=url_for("booking.manage", token=token))
+    return moves.move_page(
+        services.by_manage_token(token), kind="booking", move=services.move_booking,
+        alternatives=lambda booking: services.alternatives(booking.slot, booking.headcount, limit=30),
+        manage_url=url_for("booking.manage", token=token))
 
 
 @bp.get("/privacy")

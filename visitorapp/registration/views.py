@@ -3,7 +3,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from .. import ratelimits
 from ..booking import moves, rules
-from ..booking.forms import MoveForm
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
@@ -88,13 +87,9 @@ def cancel(token: str):
 @ratelimits.public_form(methods=["POST"])
 def move(token: str):
     """改约: the student moves to another slot of the same event (before the change deadline)."""
-    registration = services.by_manage_token(token)
-    form = MoveForm()
-    if moves.moved(form, registration, services.move_registration):
-        return redirect(url_for("registration.manage", token=token))
-    options = services.other_slots(registration) if registration.is_active else []
-    return moves.move_page(registration, kind="registration", form=form, options=options,
-                           back=url_for("registration.manage", token=token))
+    return moves.move_page(
+        services.by_manage_token(token), kind="registration", move=services.move_registration,
+        alternatives=services.other_slots, manage_url=url_for("registration.manage", token=token))
 
 
 def init_app(app):
