@@ -4,6 +4,7 @@ A registration moves the same way (``registration.views.move``): both features s
 each with its own service to move and its own alternatives.
 """
 from collections.abc import Callable
+from datetime import datetime
 
 from flask import flash, redirect, render_template
 
@@ -11,14 +12,15 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Slot
+from ..timeutil import utcnow
 from . import rules
 from .forms import MoveForm
 
 
-def changeable(slot: Slot) -> bool:
+def changeable(slot: Slot, now: datetime) -> bool:
     """Before the change deadline: the holder may still move, change or cancel by themselves."""
     try:
-        rules.check_changeable(slot)
+        rules.check_changeable(slot, now)
     except DomainError:
         return False
     return True
@@ -34,7 +36,7 @@ def move_page(subject, *, kind: str, move: Callable[[object, Slot], object],
         return redirect(manage_url)
     return render_template("booking/move.html", subject=subject, kind=kind, form=form,
                            options=alternatives(subject) if subject.holds_places else [],
-                           changeable=changeable(subject.slot),
+                           changeable=changeable(subject.slot, utcnow()),
                            deadline=rules.change_deadline(subject.slot), back=manage_url)
 
 

@@ -11,6 +11,7 @@ from ..forms import show_error
 from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
+from ..timeutil import utcnow
 from . import capacity, moves, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
 
@@ -185,7 +186,7 @@ def _unavailable_message(slot: Slot) -> str:
 def _manage_page(booking, headcount: HeadcountForm):
     return render_template("booking/manage.html", booking=booking, headcount=headcount,
                            cancel=CancelForm(), deadline=rules.change_deadline(booking.slot),
-                           changeable=booking.holds_places and moves.changeable(booking.slot))
+                           changeable=booking.holds_places and moves.changeable(booking.slot, utcnow()))
 
 
 def _parse_day(value: str | None) -> date | None:

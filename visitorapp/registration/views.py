@@ -9,6 +9,7 @@ from ..extensions import db
 from ..forms import ActionForm, show_error
 from ..programme import services as programme
 from ..programme.models import ParticipationMode, Slot
+from ..timeutil import utcnow
 from . import answers as answer_store
 from . import services
 from .forms import registration_form_class
@@ -64,7 +65,7 @@ def manage(token: str):
     return render_template("registration/manage.html", registration=registration,
                            just_registered=request.args.get("new") == "1",
                            deadline=rules.change_deadline(registration.slot),
-                           changeable=moves.changeable(registration.slot), cancel=ActionForm())
+                           changeable=moves.changeable(registration.slot, utcnow()), cancel=ActionForm())
 
 
 @bp.post("/my/<token>/cancel")
