@@ -1,6 +1,7 @@
 """Base form for every feature: WTForms' built-in messages in Chinese, plus a button-only form."""
 from flask import request
 from flask_wtf import FlaskForm
+from wtforms import Field
 from wtforms.validators import NumberRange
 
 from .validators import MAX_ID
@@ -70,3 +71,15 @@ def typed_values(form) -> list[tuple[str, str]]:
     for a carry-over form to post to another page."""
     return [(f.name, value) for f in form if f.name != "csrf_token"
             for value in request.form.getlist(f.name)]
+
+
+def show_error(form, exc, default: str | None = None) -> bool:
+    """Show a service's DomainError beside the field it names (else beside ``default``), as the
+    form's own validation errors are. False when neither is a field of this form: the caller
+    shows the message above the form."""
+    for name in (exc.field, default):
+        field = getattr(form, name, None) if name else None
+        if isinstance(field, Field):
+            field.errors = list(field.errors) + [exc.message]
+            return True
+    return False
