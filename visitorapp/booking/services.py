@@ -110,7 +110,7 @@ def change_headcount(booking: Booking, students: int, teachers: int, *, actor: s
     now = now or utcnow()
     _require_holding(booking)
     if enforce_deadline:
-        rules.check_changeable(booking.slot)
+        rules.check_changeable(booking.slot, now)
     edition = booking.slot.event.edition
     rules.check_group(edition, booking.school_stage, students, teachers)
     before = {"students": booking.students, "teachers": booking.teachers}
@@ -132,10 +132,10 @@ def change_headcount(booking: Booking, students: int, teachers: int, *, actor: s
 
 
 def cancel_booking(booking: Booking, *, reason: str = "", actor: str | None = None,
-                   enforce_deadline: bool = False) -> None:
+                   enforce_deadline: bool = False, now: datetime | None = None) -> None:
     """Cancel and free the places at once. Teachers may cancel until the slot starts."""
     _require_holding(booking)
-    if enforce_deadline and booking.slot.starts_at <= utcnow():
+    if enforce_deadline and booking.slot.starts_at <= (now or utcnow()):
         raise rules.RuleError("slot_started", "场次已开始，无法在线取消。")
     # Conditional: of two cancellations (or a cancellation and a rejection) racing, one releases.
     won = db.session.execute(
@@ -154,9 +154,10 @@ def cancel_booking(booking: Booking, *, reason: str = "", actor: str | None = No
 
 
 def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
-                 enforce_deadline: bool = True) -> None:
+                 enforce_deadline: bool = True, now: datetime | None = None) -> None:
     """改约: move the group to another slot, in the caller's transaction (a full target rolls back
     and leaves the booking where it was). A pending booking moves and stays pending."""
+    now = now or utcnow()
     _require_holding(booking)
     old = booking.slot
     if new_slot.id == old.id:
@@ -164,8 +165,8 @@ def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
     if new_slot.event.edition_id != old.event.edition_id:
         raise rules.RuleError("other_edition", "只能改约本届活动周的场次。", field="slot_id")
     if enforce_deadline:
-        rules.check_changeable(old)
-    rules.check_bookable(new_slot)
+        rules.check_changeable(old, now)
+    rules.check_bookable(new_slot, now)
     if find_duplicate(new_slot, booking.leader_mobile) is not None:
         raise DuplicateBooking()
     # Give back, then take: a move within one day must not count the group twice against its
@@ -201,9 +202,9 @@ def by_manage_token(token: str) -> Booking:
     return booking
 
 
-def alternatives(slot: Slot, persons: int, limit: int = 6) -> list[Slot]:
-    """Other open group slots of the same edition with room for ``persons``, soonest first."""
-    now = utcnow()
+def alternatives(slot: Slot, persons: int, now: datetime, limit: int = 6) -> list[Slot]:
+    """Other open group slots of the same edition with room for ``persons`` that have not
+    started at ``now``, soonest first."""
     return list(db.session.scalars(
         sa.select(Slot).join(Slot.event)
         .where(Event.edition_id == slot.event.edition_id, Slot.id != slot.id,

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
+from ..timeutil import local_today, utcnow
 from . import approval, capacity, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
 from .services import GroupDetails
@@ -30,11 +31,13 @@ def no_stale_pages(response):
 
 @bp.get("/book")
 def slots():
-    """Experience-day slot picker: remaining places per slot, full ones shown as full."""
-    edition = programme.current_edition()
+    """Experience-day slot picker of the edition the public books now (programme.booking_edition):
+    remaining places per slot, full ones shown as full."""
+    now = utcnow()
+    edition = programme.booking_edition(now)
     if edition is None:
         return render_template("booking/slots.html", edition=None, days=[], day=None,
-                               by_venue={}, booking_open=False)
+                               by_venue={}, window=None, now=now)
     days = programme.slot_days(edition)
     day = _parse_day(request.args.get("day")) or (days[0] if days else None)
     if day not in days and days:
@@ -44,7 +47,7 @@ def slots():
     for slot in slots:
         by_venue.setdefault(slot.venue, []).append(slot)
     return render_template("booking/slots.html", edition=edition, days=days, day=day,
-                           by_venue=by_venue, booking_open=edition.booking_open())
+                           by_venue=by_venue, window=edition.booking_window(now), now=now)
 
 
 @bp.route("/book/<int:slot_id>", methods=["GET", "POST"])
@@ -57,14 +60,15 @@ def new(slot_id: int):
     """
     slot = db.get_or_404(Slot, slot_id)
     rules.check_published(slot)  # 404 for the public
+    now = utcnow()
     form = BookingForm()
-    problem = rules.bookable_problem(slot)
+    problem = rules.bookable_problem(slot, now)
     form_error = problem.message if problem else None
     alternatives = []
     if problem is None and form.validate_on_submit():
         details = details_from_form(form)
         try:
-            booking = atomic(services.create_booking, slot, details, source="web")
+            booking = atomic(services.create_booking, slot, details, source="web", now=now)
         except services.DuplicateBooking as exc:
             form.leader_mobile.errors.append(exc.message)
         except rules.RuleError as exc:
@@ -73,14 +77,14 @@ def new(slot_id: int):
         except DomainError as exc:  # no room: slot, venue or campus day
             db.session.refresh(slot)
             form_error = exc.message
-            alternatives = services.alternatives(slot, details.headcount)
+            alternatives = services.alternatives(slot, details.headcount, now)
         else:
             return redirect(url_for("booking.confirmation", token=booking.manage_token))
     elif problem is None and form.is_submitted():
         _check_group_early(form, slot.event.edition)
     elif problem is None and (slot.is_full or not slot.is_open):
         form_error = _unavailable_message(slot)
-        alternatives = services.alternatives(slot, 1)
+        alternatives = services.alternatives(slot, 1, now)
     status = 422 if request.method == "POST" else 200
     return render_template("booking/new.html", slot=slot, edition=slot.event.edition, form=form,
                            form_error=form_error, alternatives=alternatives,
@@ -113,7 +117,8 @@ def change_headcount(token: str):
     form = HeadcountForm()
     if form.validate_on_submit():
         try:
-            atomic(services.change_headcount, booking, form.students.data, form.teachers.data)
+            atomic(services.change_headcount, booking, form.students.data, form.teachers.data,
+                   now=utcnow())
         except rules.RuleError as exc:
             if not _mark_field(form, exc):
                 flash(exc.message, "error")
@@ -138,7 +143,7 @@ def cancel(token: str):
         return redirect(url_for("booking.manage", token=token))
     try:
         atomic(services.cancel_booking, booking, reason=form.reason.data or "",
-               enforce_deadline=True)
+               enforce_deadline=True, now=utcnow())
     except DomainError as exc:
         flash(exc.message, "error")
     else:
@@ -150,7 +155,7 @@ def cancel(token: str):
 def privacy():
     """个人信息保护说明: what each kind of sign-up collects, why, and the day it is deleted
     (the same RETENTION_DAYS and date the purge uses)."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     days = current_app.config["RETENTION_DAYS"]
     return render_template("booking/privacy.html", retention_days=days, edition=edition,
                            purge_on=retention_ends(edition.ends_on, days) if edition else None)
@@ -193,12 +198,12 @@ def _unavailable_message(slot: Slot) -> str:
 def _manage_page(booking, headcount: HeadcountForm):
     return render_template("booking/manage.html", booking=booking, headcount=headcount,
                            cancel=CancelForm(), deadline=rules.change_deadline(booking.slot),
-                           changeable=_changeable(booking))
+                           changeable=_changeable(booking, utcnow()))
 
 
-def _changeable(booking) -> bool:
+def _changeable(booking, now) -> bool:
     try:
-        rules.check_changeable(booking.slot)
+        rules.check_changeable(booking.slot, now)
     except DomainError:
         return False
     return booking.holds_places

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..forms import ActionForm
 from ..programme import services as programme
 from ..programme.models import ParticipationMode, Slot
+from ..timeutil import utcnow
 from . import answers as answer_store
 from . import moves, services
 from .forms import registration_form_class
@@ -20,10 +21,12 @@ bp = Blueprint("registration", __name__)
 @bp.get("/events")
 def events():
     """个人报名: the individual events of the current week with their slots and places."""
-    edition = programme.current_edition()
+    now = utcnow()
+    edition = programme.booking_edition(now)
     if edition is None:
         abort(404)
-    return render_template("registration/events.html", edition=edition,
+    return render_template("registration/events.html", edition=edition, now=now,
+                           window=edition.booking_window(now),
                            events=services.individual_events(edition))
 
 
@@ -45,7 +48,7 @@ def new(slot_id: int):
             getattr(form, exc.field or "name").errors.append(exc.message)
         else:
             try:
-                registration = atomic(services.create_registration, slot, details)
+                registration = atomic(services.create_registration, slot, details, now=utcnow())
             except DomainError as exc:
                 answer_store.discard(answer_store.stored_files(details.answers))
                 field = getattr(form, exc.field or "", None)
@@ -68,7 +71,8 @@ def manage(token: str):
     return render_template("registration/manage.html", registration=registration,
                            just_registered=request.args.get("new") == "1",
                            deadline=rules.change_deadline(registration.slot),
-                           changeable=moves.changeable(registration.slot), cancel=ActionForm())
+                           changeable=moves.changeable(registration.slot, utcnow()),
+                           cancel=ActionForm())
 
 
 @bp.post("/my/<token>/cancel")
@@ -79,7 +83,7 @@ def cancel(token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        atomic(services.cancel_registration, registration)
+        atomic(services.cancel_registration, registration, now=utcnow())
     except DomainError as exc:
         flash(exc.message, "error")
     else:

@@ -17,7 +17,7 @@ from ..programme import services as programme
 from ..programme.models import Slot
 from ..registration.forms import RegistrationForm
 from ..registration.views import details_from_form as person_details_from_form
-from ..timeutil import utcnow
+from ..timeutil import local_today, utcnow
 from . import services
 from .models import EntryKind, EntryStatus
 
@@ -118,7 +118,7 @@ def leave(token: str):
 @roles_required(Role.ORGANIZER)
 def queue():
     """候补队列: every slot's queue and offers, for organizers."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     entries = services.queue(edition.id if edition else None)
     by_slot = {}
     for item in entries:
@@ -133,7 +133,7 @@ def queue():
 @roles_required(Role.ORGANIZER)
 def no_show_rule():
     """爽约规则: hold (or stop holding) further bookings from a no-show mobile for the week."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     form = NoShowRuleForm()
     if edition is None or not form.validate_on_submit():
         abort(400)
