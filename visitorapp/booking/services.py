@@ -72,7 +72,7 @@ def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
     rules.check_group(edition, details.school_stage, details.students, details.teachers)
     if find_duplicate(slot, details.leader_mobile) is not None:
         raise DuplicateBooking()
-    noshows.check_hold(edition, details.leader_mobile)
+    noshows.check_hold(edition, details.leader_mobile, now)
     capacity.take_places(slot, details.headcount,
                          holder=Holder.of(details.leader_mobile, details.school_name))
     booking = Booking(slot=slot, reference=_unique_reference(slot), source=source,
