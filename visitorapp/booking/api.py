@@ -3,7 +3,7 @@
 The same form class and the same service as the web form decide every rule, so an app or a
 partner school's system gets exactly the Chinese messages a teacher sees on the page.
 """
-from datetime import date
+from datetime import date, datetime
 
 from flask import jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -57,17 +57,18 @@ def create_booking():
     form = ApiBookingForm(formdata=form_data(payload, ApiBookingForm))
     if not form.validate():
         return validation_response(form.errors)
+    now = utcnow()
     try:
         slot = _slot(form.slot_id.data)
         details = form.details()
-        booking = atomic(services.create_booking, slot, details, source="api")
+        booking = atomic(services.create_booking, slot, details, source="api", now=now)
     except rules.RuleError as exc:
         return _rule_response(exc)
     except CapacityError as exc:  # full: say where, and which slots still have room
-        alternatives = services.alternatives(slot, details.headcount)
+        alternatives = services.alternatives(slot, details.headcount, now)
         left = capacity.places_left(alternatives)
         response = jsonify({**exc.to_dict(), **exc.details,
-                            "alternatives": [slot_json(s, left=left[s.id]) for s in alternatives]})
+                            "alternatives": [slot_json(s, now, left=left[s.id]) for s in alternatives]})
         response.status_code = exc.status
         return response
     except DomainError as exc:  # not found, duplicate (409, pointing to the first booking)
@@ -77,12 +78,12 @@ def create_booking():
         "reference": booking.reference, "status": booking.status.value,
         "manage_url": manage_url, "ticket_url": ticket_url(booking),
         "students": booking.students, "teachers": booking.teachers,
-        "headcount": booking.headcount, "slot": slot_json(booking.slot)})
+        "headcount": booking.headcount, "slot": slot_json(booking.slot, now)})
     response.status_code = 201
     return response
 
 
-def slot_json(slot: Slot, now=None, *, left: int | None = None) -> dict:
+def slot_json(slot: Slot, now: datetime, *, left: int | None = None) -> dict:
     """A slot as the API shows it; times in ISO 8601 with the +08:00 offset. ``bookable``: what
     can really be booked now (``capacity.places_left``; pass ``left`` when it is known)."""
     if left is None:
@@ -97,7 +98,7 @@ def slot_json(slot: Slot, now=None, *, left: int | None = None) -> dict:
     }
 
 
-def is_bookable(slot: Slot, now=None) -> bool:
+def is_bookable(slot: Slot, now: datetime) -> bool:
     if not slot.is_open:
         return False
     try:

@@ -72,7 +72,7 @@ def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
     rules.check_group(edition, details.school_stage, details.students, details.teachers)
     if find_duplicate(slot, details.leader_mobile) is not None:
         raise DuplicateBooking()
-    noshows.check_hold(edition, details.leader_mobile)
+    noshows.check_hold(edition, details.leader_mobile, now)
     capacity.take_places(slot, details.headcount,
                          holder=Holder.of(details.leader_mobile, details.school_name))
     booking = Booking(slot=slot, reference=_unique_reference(slot), source=source,
@@ -110,7 +110,7 @@ def change_headcount(booking: Booking, students: int, teachers: int, *, actor: s
     now = now or utcnow()
     _require_holding(booking)
     if enforce_deadline:
-        rules.check_changeable(booking.slot)
+        rules.check_changeable(booking.slot, now)
     edition = booking.slot.event.edition
     rules.check_group(edition, booking.school_stage, students, teachers)
     before = {"students": booking.students, "teachers": booking.teachers}
@@ -143,10 +143,10 @@ def change_headcount(booking: Booking, students: int, teachers: int, *, actor: s
 
 
 def cancel_booking(booking: Booking, *, reason: str = "", actor: str | None = None,
-                   enforce_deadline: bool = False) -> None:
+                   enforce_deadline: bool = False, now: datetime | None = None) -> None:
     """Cancel and free the places at once. Teachers may cancel until the slot starts."""
     _require_holding(booking)
-    if enforce_deadline and booking.slot.starts_at <= utcnow():
+    if enforce_deadline and booking.slot.starts_at <= (now or utcnow()):
         raise rules.RuleError("slot_started", "场次已开始，无法在线取消。")
     # Conditional: of two cancellations (or a cancellation and a rejection) racing, one releases.
     won = db.session.execute(
@@ -165,9 +165,10 @@ def cancel_booking(booking: Booking, *, reason: str = "", actor: str | None = No
 
 
 def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
-                 enforce_deadline: bool = True) -> None:
+                 enforce_deadline: bool = True, now: datetime | None = None) -> None:
     """改约: move the group to another slot, in the caller's transaction (a full target rolls back
     and leaves the booking where it was). A pending booking moves and stays pending."""
+    now = now or utcnow()
     _require_holding(booking)
     old = booking.slot
     if new_slot.id == old.id:
@@ -175,8 +176,8 @@ def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
     if new_slot.event.edition_id != old.event.edition_id:
         raise rules.RuleError("other_edition", "只能改约本届活动周的场次。", field="slot_id")
     if enforce_deadline:
-        rules.check_changeable(old)
-    rules.check_bookable(new_slot)
+        rules.check_changeable(old, now)
+    rules.check_bookable(new_slot, now)
     if find_duplicate(new_slot, booking.leader_mobile) is not None:
         raise DuplicateBooking()
     # Give back, then take: a move within one day must not count the group twice against its
@@ -212,10 +213,10 @@ def by_manage_token(token: str) -> Booking:
     return booking
 
 
-def alternatives(slot: Slot, persons: int, limit: int = 6) -> list[Slot]:
-    """Other open group slots of the same edition that can really take ``persons`` now (slot,
-    venue at that time, campus day: ``capacity.places_left``), same event first, then soonest."""
-    now = utcnow()
+def alternatives(slot: Slot, persons: int, now: datetime, limit: int = 6) -> list[Slot]:
+    """Other open group slots of the same edition that can really take ``persons`` and have not
+    started at ``now`` (slot, venue at that time, campus day: ``capacity.places_left``), same
+    event first, then soonest."""
     candidates = list(db.session.scalars(
         sa.select(Slot).join(Slot.event)
         .where(Event.edition_id == slot.event.edition_id, Slot.id != slot.id,

@@ -11,7 +11,7 @@ from ..forms import is_carried_over, keeps_typed_input, show_error
 from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
-from ..timeutil import utcnow
+from ..timeutil import local_today, utcnow
 from ..web import id_arg
 from . import capacity, moves, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
@@ -32,11 +32,13 @@ def no_stale_pages(response):
 
 @bp.get("/book")
 def slots():
-    """Experience-day slot picker: remaining places per slot, full ones shown as full."""
-    edition = programme.current_edition()
+    """Experience-day slot picker of the edition the public books now (programme.booking_edition):
+    remaining places per slot, full ones shown as full."""
+    now = utcnow()
+    edition = programme.booking_edition(now)
     if edition is None:
         return render_template("booking/slots.html", edition=None, days=[], day=None,
-                               by_venue={}, booking_open=False)
+                               by_venue={}, window=None, now=now)
     days = programme.slot_days(edition)
     day = _parse_day(request.args.get("day")) or (days[0] if days else None)
     if day not in days and days:
@@ -50,8 +52,8 @@ def slots():
     for slot in slots:
         by_venue.setdefault(slot.venue, []).append(slot)
     return render_template("booking/slots.html", edition=edition, days=days, day=day,
-                           by_venue=by_venue, booking_open=edition.booking_open(), event=event,
-                           left=capacity.places_left(slots))
+                           by_venue=by_venue, window=edition.booking_window(now), now=now,
+                           event=event, left=capacity.places_left(slots))
 
 
 @bp.route("/book/<int:slot_id>", methods=["GET", "POST"])
@@ -65,8 +67,9 @@ def new(slot_id: int):
     """
     slot = db.get_or_404(Slot, slot_id)
     rules.check_published(slot)  # 404 for the public
+    now = utcnow()
     form = BookingForm()
-    problem = rules.bookable_problem(slot)
+    problem = rules.bookable_problem(slot, now)
     form_error = problem.message if problem else None
     alternatives = []
     carried = is_carried_over()  # typed on a full slot's page: show it here, filled in
@@ -75,7 +78,7 @@ def new(slot_id: int):
     elif problem is None and form.validate_on_submit():
         details = form.details()
         try:
-            booking = atomic(services.create_booking, slot, details, source="web")
+            booking = atomic(services.create_booking, slot, details, source="web", now=now)
         except services.DuplicateBooking as exc:
             form.leader_mobile.errors.append(exc.message)
         except rules.RuleError as exc:
@@ -84,7 +87,7 @@ def new(slot_id: int):
         except DomainError as exc:  # no room: slot, venue or campus day
             db.session.refresh(slot)
             form_error = exc.message
-            alternatives = services.alternatives(slot, details.headcount)
+            alternatives = services.alternatives(slot, details.headcount, now)
         else:
             return redirect(url_for("booking.confirmation", token=booking.manage_token))
     elif problem is None and form.is_submitted():
@@ -92,7 +95,7 @@ def new(slot_id: int):
     left = capacity.places_left([slot])[slot.id]
     if problem is None and request.method == "GET" and left <= 0:
         form_error = _unavailable_message(slot)
-        alternatives = services.alternatives(slot, 1)
+        alternatives = services.alternatives(slot, 1, now)
     status = 422 if request.method == "POST" and not carried else 200
     return render_template("booking/new.html", slot=slot, edition=slot.event.edition, form=form,
                            form_error=form_error, alternatives=alternatives, left=left,
@@ -126,7 +129,8 @@ def change_headcount(token: str):
     form = HeadcountForm()
     if form.validate_on_submit():
         try:
-            atomic(services.change_headcount, booking, form.students.data, form.teachers.data)
+            atomic(services.change_headcount, booking, form.students.data, form.teachers.data,
+                   now=utcnow())
         except rules.RuleError as exc:
             if not show_error(form, exc):
                 flash(exc.message, "error")
@@ -151,7 +155,7 @@ def cancel(token: str):
         return redirect(url_for("booking.manage", token=token))
     try:
         atomic(services.cancel_booking, booking, reason=form.reason.data or "",
-               enforce_deadline=True)
+               enforce_deadline=True, now=utcnow())
     except DomainError as exc:
         flash(exc.message, "error")
     else:
@@ -165,7 +169,8 @@ def move(token: str):
     """改约: the teacher moves the group to another slot with room (before the change deadline)."""
     return moves.move_page(
         services.by_manage_token(token), kind="booking", move=services.move_booking,
-        alternatives=lambda booking: services.alternatives(booking.slot, booking.headcount, limit=30),
+        alternatives=lambda booking, now: services.alternatives(booking.slot, booking.headcount,
+                                                                now, limit=30),
         manage_url=url_for("booking.manage", token=token))
 
 
@@ -173,7 +178,7 @@ def move(token: str):
 def privacy():
     """个人信息保护说明: what each kind of sign-up collects, why, and the day it is deleted
     (the same RETENTION_DAYS and date the purge uses)."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     days = current_app.config["RETENTION_DAYS"]
     return render_template("booking/privacy.html", retention_days=days, edition=edition,
                            purge_on=retention_ends(edition.ends_on, days) if edition else None)

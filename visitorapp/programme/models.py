@@ -3,11 +3,20 @@ import enum
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime
 from ..extensions import db
 from ..timeutil import local, local_day_bounds, utcnow
+
+
+class BookingWindow(enum.StrEnum):
+    """Where ``now`` lies in an edition's booking window (预约时间), for rules and pages alike."""
+
+    NOT_OPEN = "not_open"  #: before ``booking_opens_at``
+    OPEN = "open"
+    CLOSED = "closed"      #: after ``booking_closes_at``
 
 
 class ParticipationMode(enum.StrEnum):
@@ -103,13 +112,37 @@ class Edition(db.Model):
         n = (self.ends_on - self.starts_on).days + 1
         return [self.starts_on + timedelta(days=i) for i in range(n)]
 
-    def booking_open(self, now: datetime | None = None) -> bool:
-        now = now or utcnow()
+    def booking_window(self, now: datetime) -> BookingWindow:
+        """The one booking-window rule (group bookings and individual sign-ups alike): open from
+        ``booking_opens_at`` through ``booking_closes_at`` inclusive; no bound, no limit that side.
+        ``booking_open`` is the same rule as SQL."""
         if self.booking_opens_at and now < self.booking_opens_at:
-            return False
+            return BookingWindow.NOT_OPEN
         if self.booking_closes_at and now > self.booking_closes_at:
-            return False
-        return True
+            return BookingWindow.CLOSED
+        return BookingWindow.OPEN
+
+    @hybrid_method
+    def booking_open(self, now: datetime) -> bool:
+        return self.booking_window(now) == BookingWindow.OPEN
+
+    @booking_open.expression
+    def booking_open(cls, now: datetime):
+        return sa.and_(sa.or_(cls.booking_opens_at.is_(None), cls.booking_opens_at <= now),
+                       sa.or_(cls.booking_closes_at.is_(None), cls.booking_closes_at >= now))
+
+    @hybrid_method
+    def booking_over(self, now: datetime) -> bool:
+        """Nothing of this edition can be booked any more: its window has closed, or (without a
+        closing time) its week has ended."""
+        if self.booking_closes_at is not None:
+            return now > self.booking_closes_at
+        return local(now).date() > self.ends_on
+
+    @booking_over.expression
+    def booking_over(cls, now: datetime):
+        return sa.case((cls.booking_closes_at.is_not(None), cls.booking_closes_at < now),
+                       else_=cls.ends_on < local(now).date())
 
     def ratio_for(self, stage: str) -> int:
         """Students one teacher may accompany for a school stage."""

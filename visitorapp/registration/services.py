@@ -6,6 +6,7 @@ tap or two browser tabs can never take two clinic slots. The student number is n
 can type another student's number, and it must not lock the holder out (docs/privacy.md).
 """
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -60,18 +61,12 @@ class DuplicateRegistration(DomainError):
                                       "“找回预约/报名”页面发送到报名时填写的邮箱。", field="mobile")
 
 
-def check_registrable(slot: Slot, now=None) -> None:
-    """The slot takes individual sign-ups now: right mode, window open, not started, open."""
-    now = now or utcnow()
-    edition = slot.event.edition
+def check_registrable(slot: Slot, now: datetime) -> None:
+    """The slot takes individual sign-ups at ``now``: right mode, window open, not started, open."""
     rules.check_published(slot)
     if slot.event.mode != ParticipationMode.INDIVIDUAL or slot.is_rehearsal:
         raise rules.RuleError("not_individual_event", "该活动不接受个人报名。", field="slot_id")
-    if edition.booking_opens_at and now < edition.booking_opens_at:
-        raise rules.RuleError("window_not_open",
-                              f"报名将于{format_datetime(edition.booking_opens_at)}开放。")
-    if edition.booking_closes_at and now > edition.booking_closes_at:
-        raise rules.RuleError("window_closed", "报名已截止。")
+    rules.check_window(slot.event.edition, now, noun="报名", field=None)
     if slot.starts_at <= now:
         raise rules.RuleError("slot_started", "该场次已开始或已结束，请选择其他场次。")
     if not slot.is_open:
@@ -96,7 +91,8 @@ def questions_for(event_id: int) -> list[RegistrationQuestion]:
 
 
 def create_registration(slot: Slot, details: PersonDetails, *, source: str = "web",
-                        enforce_window: bool = True, places_held: bool = False) -> Registration:
+                        enforce_window: bool = True, places_held: bool = False,
+                        now: datetime | None = None) -> Registration:
     """Register one person, or raise a DomainError saying why not.
 
     ``places_held``: the place was already taken for this person (a waiting-list offer).
@@ -105,7 +101,7 @@ def create_registration(slot: Slot, details: PersonDetails, *, source: str = "we
     if source != "staff":
         rules.check_published(slot)
     if enforce_window:
-        check_registrable(slot)
+        check_registrable(slot, now or utcnow())
     per_slot = slot.event.one_per_slot
     if find_duplicate(slot, details.mobile) is not None:
         raise DuplicateRegistration(per_slot)
@@ -130,10 +126,11 @@ def create_registration(slot: Slot, details: PersonDetails, *, source: str = "we
     return registration
 
 
-def cancel_registration(registration: Registration, *, actor: str | None = None) -> None:
+def cancel_registration(registration: Registration, *, actor: str | None = None,
+                        now: datetime | None = None) -> None:
     """Cancel and free the place at once (the waiting list hears of it through the signal)."""
     _require_active(registration)
-    if registration.slot.starts_at <= utcnow():
+    if registration.slot.starts_at <= (now or utcnow()):
         raise rules.RuleError("slot_started", "场次已开始，无法在线取消。")
     capacity.release_places(registration.slot, 1, visitors=not registration.is_internal)
     registration.cancel()
@@ -144,9 +141,10 @@ def cancel_registration(registration: Registration, *, actor: str | None = None)
 
 
 def move_registration(registration: Registration, new_slot: Slot, *, actor: str | None = None,
-                      enforce_deadline: bool = True) -> None:
+                      enforce_deadline: bool = True, now: datetime | None = None) -> None:
     """Move to another slot of the same event: the new place is taken before the old one is
     given back, in the caller's transaction, so a full target leaves everything as it was."""
+    now = now or utcnow()
     _require_active(registration)
     old = registration.slot
     if new_slot.id == old.id:
@@ -154,8 +152,8 @@ def move_registration(registration: Registration, new_slot: Slot, *, actor: str 
     if new_slot.event_id != registration.event_id:
         raise rules.RuleError("other_event", "只能改约同一活动的其他场次。", field="slot_id")
     if enforce_deadline:
-        rules.check_changeable(old)
-    check_registrable(new_slot)
+        rules.check_changeable(old, now)
+    check_registrable(new_slot, now)
     if scope_for(new_slot) and find_duplicate(new_slot, registration.mobile) is not None:
         raise DuplicateRegistration(per_slot=True)
     visitors = not registration.is_internal
@@ -170,12 +168,12 @@ def move_registration(registration: Registration, new_slot: Slot, *, actor: str 
     signals.places_released.send(old, persons=1)
 
 
-def other_slots(registration: Registration) -> list[Slot]:
-    """Open slots of the same event with a free place, for the move page."""
+def other_slots(registration: Registration, now: datetime) -> list[Slot]:
+    """Open slots of the same event with a free place, not started at ``now``, for the move page."""
     return list(db.session.scalars(
         sa.select(Slot).where(Slot.event_id == registration.event_id,
                               Slot.id != registration.slot_id, Slot.is_open.is_(True),
-                              Slot.is_rehearsal.is_(False), Slot.starts_at > utcnow(),
+                              Slot.is_rehearsal.is_(False), Slot.starts_at > now,
                               Slot.booked < Slot.capacity).order_by(Slot.starts_at)))
 
 

@@ -12,6 +12,7 @@ from ..forms import ActionForm
 from ..programme import services as programme
 from ..programme.models import Event, ParticipationMode
 from ..tickets import services as tickets
+from ..timeutil import local_today
 from . import services, uploads
 from .forms import QuestionForm
 from .models import QuestionKind, Registration, RegistrationQuestion
@@ -23,7 +24,7 @@ bp = Blueprint("registration_staff", __name__, url_prefix="/staff/registration")
 @roles_required(Role.ORGANIZER)
 def index():
     """个人报名 overview: each individual event with its slots' places and waiting lists."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     if edition is None:
         abort(404)
     return render_template("registration/staff_index.html", edition=edition,

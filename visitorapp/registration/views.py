@@ -20,11 +20,13 @@ bp = Blueprint("registration", __name__)
 @bp.get("/events")
 def events():
     """个人报名: the individual events of the current week with their slots and places."""
-    edition = programme.current_edition()
+    now = utcnow()
+    edition = programme.booking_edition(now)
     if edition is None:
         abort(404)
     events = services.individual_events(edition)
-    return render_template("registration/events.html", edition=edition, events=events,
+    return render_template("registration/events.html", edition=edition, events=events, now=now,
+                           window=edition.booking_window(now),
                            left=capacity.places_left([s for e in events for s in e.slots]))
 
 
@@ -48,7 +50,7 @@ def new(slot_id: int):
             show_error(form, exc, "name")
         else:
             try:
-                registration = atomic(services.create_registration, slot, details)
+                registration = atomic(services.create_registration, slot, details, now=utcnow())
             except DomainError as exc:
                 answer_store.discard(answer_store.stored_files(details.answers))
                 if not show_error(form, exc):
@@ -80,7 +82,7 @@ def cancel(token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        atomic(services.cancel_registration, registration)
+        atomic(services.cancel_registration, registration, now=utcnow())
     except DomainError as exc:
         flash(exc.message, "error")
     else:

@@ -15,7 +15,7 @@ from ..forms import ActionForm, is_carried_over, keeps_typed_input, show_error
 from ..programme import services as programme
 from ..programme.models import Slot
 from ..registration.forms import RegistrationForm
-from ..timeutil import utcnow
+from ..timeutil import local_today, utcnow
 from . import services
 from .models import EntryKind, EntryStatus
 
@@ -114,7 +114,7 @@ def leave(token: str):
 @roles_required(Role.ORGANIZER)
 def queue():
     """候补队列: every slot's queue and offers, for organizers."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     entries = services.queue(edition.id if edition else None)
     by_slot = {}
     for item in entries:
