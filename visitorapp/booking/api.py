@@ -64,7 +64,7 @@ def create_booking():
             grades=form.grades.data or "", students=form.students.data, teachers=form.teachers.data,
             leader_name=form.leader_name.data, leader_mobile=form.leader_mobile.data,
             email=(form.email.data or "").strip(), notes=form.notes.data or "")
-        booking = atomic(services.create_booking, slot, details, source="api")
+        body = atomic(_create, slot, details)
     except rules.RuleError as exc:
         return _rule_response(exc)
     except CapacityError as exc:  # full: say where, and which slots still have room
@@ -75,14 +75,20 @@ def create_booking():
         return response
     except DomainError as exc:  # not found, duplicate (409, pointing to the first booking)
         return error_response(exc)
+    response = jsonify(body)
+    response.status_code = 201
+    return response
+
+
+def _create(slot: Slot, details: GroupDetails) -> dict:
+    """One unit of work: book, and describe the booking before the commit (no reloads)."""
+    booking = services.create_booking(slot, details, source="api")
     manage_url = url_for("booking.manage", token=booking.manage_token, _external=True)
-    response = jsonify({
+    return {
         "reference": booking.reference, "status": booking.status.value,
         "manage_url": manage_url, "ticket_url": ticket_url(booking, manage_url),
         "students": booking.students, "teachers": booking.teachers,
-        "headcount": booking.headcount, "slot": slot_json(booking.slot)})
-    response.status_code = 201
-    return response
+        "headcount": booking.headcount, "slot": slot_json(booking.slot)}
 
 
 def slot_json(slot: Slot, now=None) -> dict:

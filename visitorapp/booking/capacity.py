@@ -15,13 +15,12 @@ transaction: the caller must roll back (the views and ``atomic`` do).
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..database import lock_rows
+from ..database import lock_rows, take_counter
 from ..errors import DomainError
 from ..extensions import db
-from ..programme.models import CampusDay, Edition, Event, Slot, Venue
+from ..programme.models import CampusDay, Slot, Venue
 from . import shares
 
 
@@ -40,12 +39,12 @@ def take_places(slot: Slot, persons: int, *, visitors: bool = True,
     if persons <= 0:
         release_places(slot, -persons, visitors=visitors, holder=holder)
         return
-    result = db.session.execute(
+    booked = db.session.scalar(
         sa.update(Slot)
         .where(Slot.id == slot.id, Slot.is_open.is_(True), Slot.booked + persons <= Slot.capacity)
-        .values(booked=Slot.booked + persons)
+        .values(booked=Slot.booked + persons).returning(Slot.booked)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if booked is None:
         db.session.refresh(slot)
         if not slot.is_open:
             raise CapacityError("slot_closed", closed_message(slot))
@@ -58,7 +57,8 @@ def take_places(slot: Slot, persons: int, *, visitors: bool = True,
         _check_venue(slot)
     if holder is not None and not slot.is_rehearsal:
         shares.take(*_edition_day(slot), holder, persons)
-    db.session.expire(slot, ["booked"])
+    # The count this transaction just wrote (RETURNING): the answer shows it without a reload.
+    set_committed_value(slot, "booked", booked)
 
 
 def release_places(slot: Slot, persons: int, *, visitors: bool = True,
@@ -98,31 +98,16 @@ def closed_message(slot: Slot) -> str:
 
 
 def _edition_day(slot: Slot) -> tuple[int, date]:
-    edition_id = db.session.scalar(sa.select(Event.edition_id).where(Event.id == slot.event_id))
-    return edition_id, slot.local_day
+    return slot.event.edition_id, slot.local_day  # the slot's event is loaded with it
 
 
 def _take_campus_day(slot: Slot, persons: int) -> None:
     edition_id, day = _edition_day(slot)
-    cap = db.session.scalar(sa.select(Edition.daily_cap).where(Edition.id == edition_id))
-    _ensure_campus_day(edition_id, day)
-    result = db.session.execute(
-        sa.update(CampusDay)
-        .where(CampusDay.edition_id == edition_id, CampusDay.day == day,
-               CampusDay.booked + persons <= cap)
-        .values(booked=CampusDay.booked + persons)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    cap = slot.event.edition.daily_cap
+    if not take_counter(CampusDay, {"edition_id": edition_id, "day": day}, CampusDay.booked,
+                        persons, cap):
         raise CapacityError("day_full", f"{day.month}月{day.day}日全校接待人数已达上限（{cap}人），"
                                         "请选择其他日期。")
-
-
-def _ensure_campus_day(edition_id: int, day: date) -> None:
-    """Create the day's counter row if missing; a concurrent creator is not an error."""
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(CampusDay).values(edition_id=edition_id, day=day, booked=0)
-                       .on_conflict_do_nothing(index_elements=["edition_id", "day"]))
 
 
 def _check_venue(slot: Slot) -> None:
