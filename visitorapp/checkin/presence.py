@@ -71,13 +71,15 @@ def lock(holder: Holder, day: date) -> TicketState:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(insert(Attendance).values(day=day, **key)
                        .on_conflict_do_nothing(index_elements=[column]))
-    attendance = db.session.execute(
-        lock_rows(sa.select(Attendance).where(getattr(Attendance, column) == key[column]))
-        .execution_options(populate_existing=True)).scalar_one()
-    presences = db.session.scalars(
-        sa.select(Presence).where(Presence.attendance_id == attendance.id)
-        .execution_options(populate_existing=True))
-    return TicketState(attendance, {p.venue_id: p for p in presences})
+    # The ticket's row locked and its presences read in one statement (FOR UPDATE OF attendance:
+    # the attendance lock is what serialises scans of one ticket).
+    rows = db.session.execute(
+        lock_rows(sa.select(Attendance, Presence)
+                  .outerjoin(Presence, Presence.attendance_id == Attendance.id)
+                  .where(getattr(Attendance, column) == key[column]), of=Attendance)
+        .execution_options(populate_existing=True)).all()
+    attendance = rows[0][0]
+    return TicketState(attendance, {p.venue_id: p for _, p in rows if p is not None})
 
 
 def apply(state: TicketState, move: Movement, when: datetime) -> None:

@@ -1,8 +1,10 @@
 """Ticket lookups shared by the ticket page and the gate."""
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from ..booking.models import Booking
 from ..extensions import db
+from ..programme.models import Event, Slot
 from . import tokens
 from .tokens import TokenError
 
@@ -14,7 +16,10 @@ def booking_for_token(raw: str | None, *, allow_revoked: bool = False) -> Bookin
     (the booking was cancelled). ``allow_revoked`` returns a booking whose ticket is not valid
     (the ticket page shows why). Validity is ``Booking.is_active``, nothing else."""
     nonce = tokens.verify(raw)
-    booking = db.session.scalar(sa.select(Booking).where(Booking.ticket_nonce == nonce))
+    # With what the ticket page shows (slot, venue, event, edition): one statement.
+    booking = db.session.scalar(sa.select(Booking).where(Booking.ticket_nonce == nonce).options(
+        joinedload(Booking.slot).options(joinedload(Slot.venue),
+                                         joinedload(Slot.event).joinedload(Event.edition))))
     if booking is None:
         raise TokenError("unknown", "票码无效：系统中没有这张入场码。")
     if not booking.is_active and not allow_revoked:
