@@ -98,10 +98,9 @@ def retry_on_busy(fn):
     return wrapper
 
 
-def lock_rows(stmt: sa.Select, of=None) -> sa.Select:
-    """SELECT … FOR UPDATE (OF ``of``: only that table's rows of a join) on PostgreSQL; on SQLite
-    the writer already holds the database lock."""
-    return stmt.with_for_update(of=of)
+def lock_rows(stmt: sa.Select) -> sa.Select:
+    """SELECT … FOR UPDATE on PostgreSQL; on SQLite the writer already holds the database lock."""
+    return stmt.with_for_update()
 
 
 def take_counter(model, key: dict, column, n: int, limit: int | None) -> bool:

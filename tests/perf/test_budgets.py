@@ -19,11 +19,11 @@ from visitorapp.checkin.devices import create_device
 BOOKING_API = 17
 BOOKING_FORM = 13
 #: Check-in: device (with venue), client_id, ticket (with slot, venue, event, edition), attendance
-#: upsert, attendance + presences locked in one, the venue's on-site total (one indexed query,
-#: entries only), savepoint + attendance/presence/scan writes.
-CHECKIN_ENTRY = 11
-CHECKIN_EXIT = 9
-CHECKIN_REFUSAL = 8        # a decision refused under the ticket's lock (already checked out)
+#: upsert, attendance locked, its presences (read after the lock), the venue's on-site total (one
+#: indexed query, entries only), savepoint + attendance/presence/scan writes.
+CHECKIN_ENTRY = 12
+CHECKIN_EXIT = 10
+CHECKIN_REFUSAL = 9       # a decision refused under the ticket's lock (already checked out)
 CHECKIN_UNKNOWN = 5        # a token that is no ticket: no lock taken
 CHECKIN_REPLAY = 2         # device, the stored scan with everything its answer shows
 TICKET_PAGE = 1

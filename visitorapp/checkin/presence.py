@@ -71,15 +71,16 @@ def lock(holder: Holder, day: date) -> TicketState:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(insert(Attendance).values(day=day, **key)
                        .on_conflict_do_nothing(index_elements=[column]))
-    # The ticket's row locked and its presences read in one statement (FOR UPDATE OF attendance:
-    # the attendance lock is what serialises scans of one ticket).
-    rows = db.session.execute(
-        lock_rows(sa.select(Attendance, Presence)
-                  .outerjoin(Presence, Presence.attendance_id == Attendance.id)
-                  .where(getattr(Attendance, column) == key[column]), of=Attendance)
-        .execution_options(populate_existing=True)).all()
-    attendance = rows[0][0]
-    return TicketState(attendance, {p.venue_id: p for _, p in rows if p is not None})
+    attendance = db.session.execute(
+        lock_rows(sa.select(Attendance).where(getattr(Attendance, column) == key[column]))
+        .execution_options(populate_existing=True)).scalar_one()
+    # A statement of its own, after the lock is granted: on PostgreSQL a statement that waited for
+    # a lock returns the other rows of a join as they were when it started (before the scan that
+    # held the lock committed), so presences read with the lock could be one movement behind.
+    presences = db.session.scalars(
+        sa.select(Presence).where(Presence.attendance_id == attendance.id)
+        .execution_options(populate_existing=True))
+    return TicketState(attendance, {p.venue_id: p for p in presences})
 
 
 def apply(state: TicketState, move: Movement, when: datetime) -> None:
