@@ -111,13 +111,15 @@ def take_counter(model, key: dict, column, n: int, limit: int | None) -> bool:
     A new row starts at 0, so whether it may be created at ``n`` is decided here, without SQL."""
     if limit is not None and n > limit:
         return False
-    dialect = db.session.get_bind().dialect.name
-    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+    connection = db.session.connection()  # Core: the ORM's bulk-insert machinery costs more
+    table = model.__table__
+    column = table.c[column.key]
+    insert = (pg_insert if connection.dialect.name == "postgresql" else sqlite_insert)(table)
     stmt = insert.values(**key, **{column.key: n}).on_conflict_do_update(
         index_elements=list(key), set_={column.key: column + n},
         where=None if limit is None else column + n <= limit).returning(column)
     # RETURNING rather than rowcount, which psycopg does not report for an upsert.
-    return db.session.execute(stmt).first() is not None
+    return connection.execute(stmt).first() is not None
 
 
 def atomic(fn, *args, **kwargs):
