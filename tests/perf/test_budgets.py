@@ -25,7 +25,7 @@ CHECKIN_ENTRY = 12
 CHECKIN_EXIT = 10
 CHECKIN_REFUSAL = 9       # a decision refused under the ticket's lock (already checked out)
 CHECKIN_UNKNOWN = 5        # a token that is no ticket: no lock taken
-CHECKIN_REPLAY = 2         # device, the stored scan with everything its answer shows
+CHECKIN_REPLAY = 3         # device, client_id, the stored scan with everything its answer shows
 TICKET_PAGE = 1
 
 
