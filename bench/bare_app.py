@@ -1,7 +1,9 @@
-"""The bare baseline: plain Flask + SQLAlchemy Core, one conditional single-row UPDATE per request.
+"""The bare baselines: plain Flask + SQLAlchemy Core under the same gunicorn config as the app.
 
-No forms, no rules, no audit, no templates: what the booking burst costs beyond this is the
-price of visitorapp's own work. Served by the same gunicorn config as the real app.
+``/take``: one conditional single-row UPDATE (the booking burst's baseline). ``/scan``: parse a
+scan's JSON, INSERT it and count one person in, in one transaction (the check-in bench's). No
+forms, no rules, no audit, no templates: what the benches cost beyond these is the price of
+visitorapp's own work.
 """
 import os
 import sys
@@ -45,9 +47,25 @@ def take(slot_id: int):
     return (jsonify(taken=True), 201) if taken else (jsonify(taken=False), 409)
 
 
+STORE_SCAN = sa.text("INSERT INTO bare_scan (client_id, token) VALUES (:client_id, :token)")
+COUNT_IN = sa.text("UPDATE bare_slot SET booked = booked + 1 WHERE id = 1")
+
+
+@app.post("/scan")
+def scan():
+    """The least a check-in must do: parse the JSON, store the scan, count the person in."""
+    data = request.get_json()
+    with engine().begin() as conn:
+        conn.execute(STORE_SCAN, {"client_id": data["client_id"], "token": data["token"][:64]})
+        conn.execute(COUNT_IN)
+    return jsonify(result="ok", client_id=data["client_id"]), 201
+
+
 def create_schema(url: str, slots: int, capacity: int) -> None:
     eng = sa.create_engine(normalise_database_url(url))
     with eng.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE bare_scan (client_id VARCHAR(64) PRIMARY KEY, "
+                             "token VARCHAR(64) NOT NULL)"))
         conn.execute(sa.text("CREATE TABLE bare_slot (id INTEGER PRIMARY KEY, capacity INTEGER NOT NULL, "
                              "booked INTEGER NOT NULL DEFAULT 0)"))
         for i in range(1, slots + 1):

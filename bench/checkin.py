@@ -1,52 +1,35 @@
-"""Gate check-in throughput: POST /api/v1/checkins under gunicorn, beside a bare Flask endpoint.
+"""Gate check-in in steady state: POST /api/v1/checkins under gunicorn, beside a bare endpoint.
 
-    python bench/checkin.py [--requests 600] [--concurrency 8] [--workers 3] [--pg URL]
+    python bench/checkin.py [--requests 2000] [--warmup 200] [--concurrency 8] [--workers 3]
+                            [--db sqlite|postgresql|both]
 
 For SQLite (a fresh file) and PostgreSQL (a throw-away database, when reachable) it seeds one
-slot today with one booking per request, starts gunicorn on 127.0.0.1 (sync workers), sends each
-ticket once with a device token (plus 10 % repeats, which answer already_inside), and prints
-check-ins per second and p50/p99 latency. A bare Flask endpoint that parses the same JSON is
-measured in the same run, under the same gunicorn settings, as the baseline. Stops by itself.
+slot today with one booking per ticket, starts gunicorn (gunicorn.conf.py, sync workers, no
+access log), warms the workers, then sends each ticket once with a device token plus 10 %
+repeats (which answer already_inside), and prints check-ins/s, p50/p99 and the app's CPU time
+per request. The bare baseline (bench/bare_app.py ``/scan``: parse the JSON, store the scan,
+count one person in) runs the same way on the same database. Afterwards it checks that every
+ticket was admitted exactly once and the on-site total equals the persons admitted.
 """
 import argparse
 import http.client
 import json
-import os
 import random
-import shutil
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bare_app  # noqa: E402,I001 - next to this file
+from common import (  # noqa: E402
+    cpu_seconds, figures, gunicorn, line, machine, pg_available, ratio, scratch_database)
+
 SECRET = "bench-secret-" + uuid.uuid4().hex
-DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def bare_app():
-    """The baseline: Flask parsing a JSON body and answering JSON, no database."""
-    from flask import Flask, jsonify, request
-    app = Flask("bare")
-
-    @app.post("/api/v1/checkins")
-    def checkin():
-        data = request.get_json()
-        return jsonify({"result": "ok", "client_id": data.get("client_id")}), 201
-
-    return app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+GROUP = (20, 2)
 
 
 def seed(database_url: str, n: int) -> tuple[list[str], str]:
@@ -61,77 +44,42 @@ def seed(database_url: str, n: int) -> tuple[list[str], str]:
     from visitorapp.timeutil import utcnow
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET,
                       "RATELIMIT_ENABLED": False, "TESTING": True,
-                      # a fresh dict: load_config mutates the engine options it is given
-                      "SQLALCHEMY_ENGINE_OPTIONS": {}})
+                      "SQLALCHEMY_ENGINE_OPTIONS": {}})  # a fresh dict: load_config mutates it
     with app.app_context():
         db.create_all()
-        venue = create_venue(name="压测场馆", safe_occupancy=1_000_000)
-        edition = create_edition(daily_cap=1_000_000, max_group_size=1000)
-        slot = create_slot(event=create_event(edition), venue=venue, capacity=1_000_000,
+        venue = create_venue(name="压测场馆", safe_occupancy=10_000_000)
+        edition = create_edition(daily_cap=10_000_000, max_group_size=1000)
+        slot = create_slot(event=create_event(edition), venue=venue, capacity=10_000_000,
                            starts_at=utcnow() + timedelta(minutes=5), minutes=240)
-        tokens = [token_for(create_booking(slot, students=20, teachers=2)) for _ in range(n)]
+        tokens = [token_for(create_booking(slot, students=GROUP[0], teachers=GROUP[1]))
+                  for _ in range(n)]
         _, device_token = create_device("压测设备", venue)
         db.session.commit()
         db.engine.dispose()
     return tokens, device_token
 
 
-class Server:
-    """gunicorn on 127.0.0.1 with sync workers; stopped on exit."""
-
-    def __init__(self, target: str, env: dict, workers: int):
-        self.port = free_port()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync", "--timeout", "30",
-             "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
-            cwd=ROOT, env={**os.environ, **env})
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not start: {target}")
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
-def warm_up(port: int, workers: int, headers: dict) -> None:
-    """A few unmeasured requests so each worker has imported, connected and compiled its queries
-    (an unknown token: refused and stored, touching no booking)."""
-    bodies = [{"token": "WARM-UP", "client_id": uuid.uuid4().hex} for _ in range(workers * 4)]
-    load(port, bodies, workers, headers)
-
-
-def load(port: int, bodies: list[dict], concurrency: int, headers: dict) -> dict:
-    """Send every body once, ``concurrency`` at a time; latency per request in ms."""
+def load(base: str, path: str, bodies: list[dict], concurrency: int, headers: dict):
+    """Send every body once, ``concurrency`` at a time: (latencies in s, results, seconds)."""
+    port = urllib.parse.urlsplit(base).port
     latencies, results, lock = [], {}, threading.Lock()
-    queue = list(enumerate(bodies))
+    queue = list(bodies)
 
     def worker():
         while True:
             with lock:
                 if not queue:
                     return
-                _, body = queue.pop()
-            payload = json.dumps(body)
+                body = queue.pop()
             t = time.perf_counter()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("POST", "/api/v1/checkins", payload,
+            conn.request("POST", path, json.dumps(body),
                          {"Content-Type": "application/json", **headers})
             response = conn.getresponse()
             answer = json.loads(response.read() or b"{}")
             conn.close()
-            ms = (time.perf_counter() - t) * 1000
             with lock:
-                latencies.append(ms)
+                latencies.append(time.perf_counter() - t)
                 key = answer.get("result") or f"http {response.status}"
                 results[key] = results.get(key, 0) + 1
 
@@ -141,11 +89,15 @@ def load(port: int, bodies: list[dict], concurrency: int, headers: dict) -> dict
         th.start()
     for th in threads:
         th.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
-    return {"rps": len(latencies) / wall, "p50": statistics.median(latencies),
-            "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-            "results": results}
+    return latencies, results, time.perf_counter() - started
+
+
+def timed(base, path, warmup, bodies, concurrency, headers):
+    load(base, path, warmup, concurrency, headers)
+    cpu = cpu_seconds(base.pid)
+    latencies, results, seconds = load(base, path, bodies, concurrency, headers)
+    return figures(latencies, seconds, cpu_seconds(base.pid) - cpu,
+                   sum(n for r, n in results.items() if r == "ok")), results
 
 
 def bodies_for(tokens: list[str]) -> list[dict]:
@@ -155,64 +107,75 @@ def bodies_for(tokens: list[str]) -> list[dict]:
     return bodies + repeats  # workers pop from the end: the repeats race the first scans
 
 
-def pg_database(base: str) -> str | None:
-    from tests.conftest import create_pg_database, pg_reachable
-    if pg_reachable(base) is not None:
-        return None
-    return create_pg_database(base)
+def check(url: str) -> dict:
+    """Admitted scans per ticket (must be 1) and the on-site total against the admitted persons."""
+    import sqlalchemy as sa
+
+    from visitorapp.config import normalise_database_url
+    engine = sa.create_engine(normalise_database_url(url))
+    with engine.connect() as conn:
+        doubles = conn.scalar(sa.text(
+            "SELECT COUNT(*) FROM (SELECT booking_id FROM check_in WHERE result IN ('ok', 're_entry')"
+            " AND booking_id IS NOT NULL GROUP BY booking_id HAVING COUNT(*) > 1) d"))
+        admitted = conn.scalar(sa.text("SELECT COALESCE(SUM(students + teachers), 0) FROM check_in"
+                                       " WHERE result = 'ok' AND direction = 'in'"))
+        on_site = conn.scalar(sa.text("SELECT COALESCE(SUM(students + teachers), 0) FROM presence"))
+    engine.dispose()
+    return {"double": int(doubles), "admitted": int(admitted), "on_site": int(on_site)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=600, help="distinct tickets per backend")
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--pg", default=os.environ.get("VISITORAPP_BENCH_PG", DEFAULT_PG))
-    args = parser.parse_args()
-
-    rows = []
-    server = Server("bench.checkin:bare_app()", {}, args.workers)
-    try:
-        bodies = [{"token": "x", "client_id": uuid.uuid4().hex}
-                  for _ in range(args.requests + args.requests // 10)]
-        warm_up(server.port, args.workers, {})
-        rows.append(("bare Flask", load(server.port, bodies, args.concurrency, {})))
-    finally:
-        server.stop()
-
-    backends = []
-    tmp = tempfile.mkdtemp(prefix="bench-checkin-")
-    backends.append(("SQLite", f"sqlite:///{tmp}/bench.sqlite3", None))
-    pg = pg_database(args.pg)
-    if pg:
-        backends.append(("PostgreSQL", pg, args.pg))
-    else:
-        print(f"PostgreSQL not reachable at {args.pg}: skipped")
-    for name, url, pg_base in backends:
-        tokens, device = seed(url, args.requests)
+def run_backend(kind: str, args, tmp: Path) -> list[str]:
+    with scratch_database(kind, tmp) as url:
+        warm_tokens = args.warmup
+        tokens, device = seed(url, args.requests + warm_tokens)
+        auth = {"Authorization": f"Bearer {device}"}
+        warmup = bodies_for(tokens[:warm_tokens])[:warm_tokens]
+        measured = bodies_for(tokens[warm_tokens:])
         env = {"VISITORAPP_DATABASE_URL": url, "VISITORAPP_SECRET_KEY": SECRET,
                "VISITORAPP_RATELIMIT_ENABLED": "false"}
-        server = Server("wsgi:app", env, args.workers)
-        try:
-            warm_up(server.port, args.workers, {"Authorization": f"Bearer {device}"})
-            rows.append((f"check-in API · {name}", load(
-                server.port, bodies_for(tokens), args.concurrency,
-                {"Authorization": f"Bearer {device}"})))
-        finally:
-            server.stop()
-            if pg_base:
-                from tests.conftest import drop_pg_database
-                drop_pg_database(pg_base, url)
+        with gunicorn("wsgi:app", env, args.workers) as base:
+            app, results = timed(base, "/api/v1/checkins", warmup, measured, args.concurrency, auth)
+        found = check(url)
 
-    shutil.rmtree(tmp, ignore_errors=True)
-    base = rows[0][1]["rps"]
-    print(f"\n{args.requests} tickets (+10 % repeats), concurrency {args.concurrency}, "
-          f"gunicorn {args.workers} sync workers, 127.0.0.1, {os.cpu_count()} CPUs")
-    print(f"{'endpoint':<32}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs bare':>9}  results")
-    for name, r in rows:
-        print(f"{name:<32}{r['rps']:>9.1f}{r['p50']:>9.1f}{r['p99']:>9.1f}"
-              f"{r['rps'] / base:>8.2f}x  {r['results']}")
+        bare_app.create_schema(url, 1, 10_000_000)
+        scans = [{"token": b["token"], "client_id": b["client_id"]} for b in measured]
+        bare_warm = [{"token": "warm-up", "client_id": uuid.uuid4().hex} for _ in warmup]
+        with gunicorn("bench.bare_app:app", {"VISITORAPP_DATABASE_URL": url}, args.workers) as base:
+            bare, _ = timed(base, "/scan", bare_warm, scans, args.concurrency, {})
+    lines = [f"[{kind}] " + line("check-in API", app, "admitted"),
+             f"[{kind}]   answers {results}; tickets admitted twice {found['double']}, on site "
+             f"{found['on_site']} = persons admitted {found['admitted']}",
+             f"[{kind}] " + line("bare Flask INSERT+UPDATE", bare),
+             f"[{kind}] ratio visitorapp / bare: {ratio(app, bare)}"]
+    if found["double"] or found["on_site"] != found["admitted"] or any(
+            r.startswith("http 5") for r in results):
+        lines.append(f"[{kind}] FAILED: double admission, lost scan or server error")
+    return lines
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000, help="distinct tickets (+10 %% repeats)")
+    parser.add_argument("--warmup", type=int, default=200, help="unmeasured scans first")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    args = parser.parse_args(argv)
+    args.requests = min(args.requests, 20_000)
+    print(f"check-in: {args.requests} tickets + 10 % repeats (after {args.warmup} warm-up scans), "
+          f"{args.concurrency} concurrent gates, gunicorn {args.workers} sync workers, 127.0.0.1\n"
+          f"machine: {machine()}")
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
+            if kind == "postgresql" and (reason := pg_available()):
+                print(f"[postgresql] SKIPPED: {reason}")
+                continue
+            for text in run_backend(kind, args, Path(tmp)):
+                print(text, flush=True)
+                failed |= "FAILED" in text
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -78,16 +78,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Base(str):
+    """The server's base URL, with the arbiter's pid for CPU accounting (``cpu_seconds``)."""
+
+    pid: int
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()  # fields after "pid (comm)"
+
+
+def cpu_seconds(root_pid: int) -> float:
+    """CPU time (user + system) used so far by a gunicorn arbiter and its workers, those still
+    running and those it has reaped (recycled workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    root = _stat(root_pid)
+    if root is None:
+        return float("nan")
+    total = sum(int(x) for x in root[11:15])  # utime, stime, cutime, cstime
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) and fields[1] == str(root_pid):
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 @contextmanager
 def gunicorn(app_spec: str, env: dict, workers: int, cwd: Path = ROOT):
-    """gunicorn -c gunicorn.conf.py on 127.0.0.1:<free port> with ``workers`` sync workers."""
+    """gunicorn -c gunicorn.conf.py on 127.0.0.1:<free port> with ``workers`` sync workers;
+    yields its base URL (a ``Base``, carrying the arbiter's pid)."""
     port = free_port()
     full_env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}",
                 "GUNICORN_WORKERS": str(workers), "GUNICORN_ACCESSLOG": "/dev/null",
                 "GUNICORN_LOGLEVEL": "warning", "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), app_spec],
                             cwd=cwd, env=full_env)
-    base = f"http://127.0.0.1:{port}"
+    base = Base(f"http://127.0.0.1:{port}")
+    base.pid = proc.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -110,6 +140,26 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
     return ordered[k]
+
+
+def figures(latencies: list[float], seconds: float, cpu: float, successes: int | None = None) -> dict:
+    """The steady-state figures of one timed run."""
+    n = len(latencies)
+    return {"n": n, "seconds": seconds, "rps": n / seconds,
+            "ok_per_s": (successes if successes is not None else n) / seconds,
+            "p50": percentile(latencies, 50) * 1000, "p99": percentile(latencies, 99) * 1000,
+            "cpu_ms": cpu / n * 1000 if n else float("nan")}
+
+
+def line(label: str, f: dict, ok_word: str = "") -> str:
+    ok = f", {f['ok_per_s']:.0f} {ok_word}/s" if ok_word else ""
+    return (f"{label}: {f['n']} requests in {f['seconds']:.2f} s = {f['rps']:.0f} req/s{ok}; "
+            f"p50 {f['p50']:.1f} ms, p99 {f['p99']:.1f} ms; CPU {f['cpu_ms']:.2f} ms/request")
+
+
+def ratio(f: dict, bare: dict) -> str:
+    return (f"throughput {f['rps'] / bare['rps']:.2f}x, p99 {f['p99'] / bare['p99']:.1f}x, "
+            f"CPU/request {f['cpu_ms'] / bare['cpu_ms']:.1f}x")
 
 
 def summary(latencies: list[float]) -> str:

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 
@@ -99,6 +101,25 @@ def retry_on_busy(fn):
 def lock_rows(stmt: sa.Select) -> sa.Select:
     """SELECT … FOR UPDATE on PostgreSQL; on SQLite the writer already holds the database lock."""
     return stmt.with_for_update()
+
+
+def take_counter(model, key: dict, column, n: int, limit: int | None) -> bool:
+    """Add ``n`` to a counter row (created at ``n`` if missing) unless it would pass ``limit``:
+    one conditional upsert, ``INSERT … ON CONFLICT (key) DO UPDATE SET c = c + n WHERE c + n <=
+    limit``. The conflicting row is locked before the WHERE is judged (PostgreSQL), or the
+    database's write lock is held (SQLite), so two racing takes can never both pass the limit.
+    A new row starts at 0, so whether it may be created at ``n`` is decided here, without SQL."""
+    if limit is not None and n > limit:
+        return False
+    connection = db.session.connection()  # Core: the ORM's bulk-insert machinery costs more
+    table = model.__table__
+    column = table.c[column.key]
+    insert = (pg_insert if connection.dialect.name == "postgresql" else sqlite_insert)(table)
+    stmt = insert.values(**key, **{column.key: n}).on_conflict_do_update(
+        index_elements=list(key), set_={column.key: column + n},
+        where=None if limit is None else column + n <= limit).returning(column)
+    # RETURNING rather than rowcount, which psycopg does not report for an upsert.
+    return connection.execute(stmt).first() is not None
 
 
 def atomic(fn, *args, **kwargs):

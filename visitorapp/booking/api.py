@@ -61,7 +61,7 @@ def create_booking():
     try:
         slot = _slot(form.slot_id.data)
         details = form.details()
-        booking = atomic(services.create_booking, slot, details, source="api", now=now)
+        body = atomic(_create, slot, details, now)
     except rules.RuleError as exc:
         return _rule_response(exc)
     except CapacityError as exc:  # full: say where, and which slots still have room
@@ -73,14 +73,20 @@ def create_booking():
         return response
     except DomainError as exc:  # not found, duplicate (409, pointing to the first booking)
         return error_response(exc)
+    response = jsonify(body)
+    response.status_code = 201
+    return response
+
+
+def _create(slot: Slot, details: services.GroupDetails, now: datetime) -> dict:
+    """One unit of work: book, and describe the booking before the commit (no reloads)."""
+    booking = services.create_booking(slot, details, source="api", now=now)
     manage_url = url_for("booking.manage", token=booking.manage_token, _external=True)
-    response = jsonify({
+    return {
         "reference": booking.reference, "status": booking.status.value,
         "manage_url": manage_url, "ticket_url": ticket_url(booking),
         "students": booking.students, "teachers": booking.teachers,
-        "headcount": booking.headcount, "slot": slot_json(booking.slot, now)})
-    response.status_code = 201
-    return response
+        "headcount": booking.headcount, "slot": slot_json(booking.slot, now)}
 
 
 def slot_json(slot: Slot, now: datetime, *, left: int | None = None) -> dict:

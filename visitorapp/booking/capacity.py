@@ -16,13 +16,12 @@ from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..database import lock_rows
+from ..database import lock_rows, take_counter
 from ..errors import DomainError
 from ..extensions import db
-from ..programme.models import CampusDay, Edition, Event, Slot, Venue
+from ..programme.models import CampusDay, Edition, Slot, Venue
 from . import shares
 
 
@@ -41,12 +40,12 @@ def take_places(slot: Slot, persons: int, *, visitors: bool = True,
     if persons <= 0:
         release_places(slot, -persons, visitors=visitors, holder=holder)
         return
-    result = db.session.execute(
+    booked = db.session.scalar(
         sa.update(Slot)
         .where(Slot.id == slot.id, Slot.is_open.is_(True), Slot.booked + persons <= Slot.capacity)
-        .values(booked=Slot.booked + persons)
+        .values(booked=Slot.booked + persons).returning(Slot.booked)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if booked is None:
         db.session.refresh(slot)
         if not slot.is_open:
             raise CapacityError("slot_closed", closed_message(slot))
@@ -59,7 +58,8 @@ def take_places(slot: Slot, persons: int, *, visitors: bool = True,
         _check_venue(slot)
     if holder is not None and not slot.is_rehearsal:
         shares.take(*_edition_day(slot), holder, persons)
-    db.session.expire(slot, ["booked"])
+    # The count this transaction just wrote (RETURNING): the answer shows it without a reload.
+    set_committed_value(slot, "booked", booked)
 
 
 def release_places(slot: Slot, persons: int, *, visitors: bool = True,
@@ -117,8 +117,11 @@ def _limit_by_venue(slots: list[Slot], left: dict[int, int]) -> None:
     if not at_venues:
         return
     venue_ids = {s.venue_id for s in at_venues}
-    safe = dict(db.session.execute(sa.select(Venue.id, Venue.safe_occupancy)
-                                   .where(Venue.id.in_(venue_ids))).all())
+    # Venues already loaded with their slot (the booking path loads them) cost no query.
+    safe = {s.venue_id: s.venue.safe_occupancy for s in at_venues if "venue" in s.__dict__}
+    if venue_ids - safe.keys():
+        safe.update(db.session.execute(sa.select(Venue.id, Venue.safe_occupancy)
+                                       .where(Venue.id.in_(venue_ids - safe.keys()))).all())
     rows = db.session.execute(
         sa.select(Slot.id, Slot.venue_id, Slot.starts_at, Slot.ends_at, Slot.booked)
         .where(Slot.venue_id.in_(venue_ids),
@@ -151,8 +154,11 @@ def _limit_by_campus_day(slots: list[Slot], left: dict[int, int]) -> None:
     if not keys:
         return
     edition_ids = {edition_id for edition_id, _ in keys.values()}
-    caps = dict(db.session.execute(sa.select(Edition.id, Edition.daily_cap)
-                                   .where(Edition.id.in_(edition_ids))).all())
+    caps = {s.event.edition_id: s.event.edition.daily_cap for s in slots
+            if "event" in s.__dict__ and "edition" in s.event.__dict__}
+    if edition_ids - caps.keys():
+        caps.update(db.session.execute(sa.select(Edition.id, Edition.daily_cap)
+                                       .where(Edition.id.in_(edition_ids - caps.keys()))).all())
     booked = {(r.edition_id, r.day): r.booked for r in db.session.execute(
         sa.select(CampusDay.edition_id, CampusDay.day, CampusDay.booked)
         .where(CampusDay.edition_id.in_(edition_ids)))}
@@ -166,31 +172,16 @@ def closed_message(slot: Slot) -> str:
 
 
 def _edition_day(slot: Slot) -> tuple[int, date]:
-    edition_id = db.session.scalar(sa.select(Event.edition_id).where(Event.id == slot.event_id))
-    return edition_id, slot.local_day
+    return slot.event.edition_id, slot.local_day  # the slot's event is loaded with it
 
 
 def _take_campus_day(slot: Slot, persons: int) -> None:
     edition_id, day = _edition_day(slot)
-    cap = db.session.scalar(sa.select(Edition.daily_cap).where(Edition.id == edition_id))
-    _ensure_campus_day(edition_id, day)
-    result = db.session.execute(
-        sa.update(CampusDay)
-        .where(CampusDay.edition_id == edition_id, CampusDay.day == day,
-               CampusDay.booked + persons <= cap)
-        .values(booked=CampusDay.booked + persons)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    cap = slot.event.edition.daily_cap
+    if not take_counter(CampusDay, {"edition_id": edition_id, "day": day}, CampusDay.booked,
+                        persons, cap):
         raise CapacityError("day_full", f"{day.month}月{day.day}日全校接待人数已达上限（{cap}人），"
                                         "请选择其他日期。")
-
-
-def _ensure_campus_day(edition_id: int, day: date) -> None:
-    """Create the day's counter row if missing; a concurrent creator is not an error."""
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(CampusDay).values(edition_id=edition_id, day=day, booked=0)
-                       .on_conflict_do_nothing(index_elements=["edition_id", "day"]))
 
 
 def _check_venue(slot: Slot) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..audit.models import log_action
 from ..errors import DomainError, NotFound
@@ -49,8 +50,14 @@ class DuplicateBooking(DomainError):
                                       "页面发送到预约时填写的邮箱。", field="leader_mobile")
 
 
+def slot_loaded() -> list:
+    """Load options for a slot about to be booked: its event, edition and venue come in the same
+    statement (the rules, the capacity counters and the answer all read them)."""
+    return [joinedload(Slot.event).joinedload(Event.edition), joinedload(Slot.venue)]
+
+
 def get_slot(slot_id: int) -> Slot:
-    slot = db.session.get(Slot, slot_id)
+    slot = db.session.get(Slot, slot_id, options=slot_loaded())
     if slot is None:
         raise NotFound("slot_not_found", "场次不存在。", field="slot_id")
     return slot

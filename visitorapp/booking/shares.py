@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..database import take_counter
 from ..extensions import db
 from ..programme.models import Edition
 from ..validators import match_key
@@ -60,16 +59,9 @@ def take(edition_id: int, day: date, holder: Holder, persons: int) -> None:
     for kind, key in holder.keys():
         if not key:
             continue
-        _ensure(edition_id, day, kind, key)
         limit = limit_of(edition, kind)
-        stmt = (sa.update(DailyShare)
-                .where(DailyShare.edition_id == edition_id, DailyShare.day == day,
-                       DailyShare.kind == kind, DailyShare.key == key)
-                .values(persons=DailyShare.persons + persons)
-                .execution_options(synchronize_session=False))
-        if limit is not None:
-            stmt = stmt.where(DailyShare.persons + persons <= limit)
-        if db.session.execute(stmt).rowcount != 1:
+        if not take_counter(DailyShare, {"edition_id": edition_id, "day": day, "kind": kind,
+                                         "key": key}, DailyShare.persons, persons, limit):
             raise _exceeded(kind, limit, day)
 
 
@@ -91,15 +83,6 @@ def held(edition_id: int, day: date, kind: str, value: str) -> int:
     return db.session.scalar(sa.select(DailyShare.persons).where(
         DailyShare.edition_id == edition_id, DailyShare.day == day, DailyShare.kind == kind,
         DailyShare.key == match_key(value))) or 0
-
-
-def _ensure(edition_id: int, day: date, kind: str, key: str) -> None:
-    """Create the share's counter row if missing; a concurrent creator is not an error."""
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(DailyShare).values(edition_id=edition_id, day=day, kind=kind, key=key,
-                                                 persons=0)
-                       .on_conflict_do_nothing(index_elements=["edition_id", "day", "kind", "key"]))
 
 
 def _exceeded(kind: str, limit: int, day: date) -> ShareExceeded:

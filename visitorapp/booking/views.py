@@ -65,7 +65,7 @@ def new(slot_id: int):
     The slot comes from the URL. Nothing is stored unless every rule passes; a refused POST
     answers 422 with the reason beside its field, or above the form when it concerns the slot.
     """
-    slot = db.get_or_404(Slot, slot_id)
+    slot = db.get_or_404(Slot, slot_id, options=services.slot_loaded())
     rules.check_published(slot)  # 404 for the public
     now = utcnow()
     form = BookingForm()
@@ -78,7 +78,9 @@ def new(slot_id: int):
     elif problem is None and form.validate_on_submit():
         details = form.details()
         try:
-            booking = atomic(services.create_booking, slot, details, source="web", now=now)
+            # The link is read before the commit, so the redirect needs no reload.
+            manage_token = atomic(lambda: services.create_booking(
+                slot, details, source="web", now=now).manage_token)
         except services.DuplicateBooking as exc:
             form.leader_mobile.errors.append(exc.message)
         except rules.RuleError as exc:
@@ -89,7 +91,7 @@ def new(slot_id: int):
             form_error = exc.message
             alternatives = services.alternatives(slot, details.headcount, now)
         else:
-            return redirect(url_for("booking.confirmation", token=booking.manage_token))
+            return redirect(url_for("booking.confirmation", token=manage_token))
     elif problem is None and form.is_submitted():
         _check_group_early(form, slot.event.edition)
     left = capacity.places_left([slot])[slot.id]

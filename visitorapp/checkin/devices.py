@@ -2,6 +2,8 @@
 import secrets
 
 import sqlalchemy as sa
+from flask import has_request_context, request
+from sqlalchemy.orm import joinedload
 
 from ..audit.models import log_action
 from ..errors import DomainError
@@ -11,6 +13,7 @@ from ..tickets.tokens import fingerprint
 from ..timeutil import utcnow
 from .models import GateDevice
 
+_CACHE = "visitorapp.gate_devices"
 TOKEN_PREFIX = "gd_"  # noqa: S105 - a public marker, not a secret
 
 
@@ -41,8 +44,14 @@ def device_for_token(token: str) -> GateDevice | None:
     """The active device holding ``token``, or None (unknown or revoked)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
-    device = db.session.scalar(sa.select(GateDevice).where(
-        GateDevice.token_hash == fingerprint(token)))
+    # Asked up to three times per scan (rate limits, the API contract, the view): one query per
+    # request, with the device's venue, which every scan needs.
+    cache = request.environ.setdefault(_CACHE, {}) if has_request_context() else {}
+    key = fingerprint(token)
+    if key not in cache:
+        cache[key] = db.session.scalar(sa.select(GateDevice).where(GateDevice.token_hash == key)
+                                       .options(joinedload(GateDevice.venue)))
+    device = cache[key]
     if device is None or device.is_revoked:
         return None
     return device

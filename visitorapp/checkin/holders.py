@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from ..booking.models import Booking, SchoolStage
 from ..extensions import db
-from ..programme.models import Slot
+from ..programme.models import Event, Slot
 from ..registration.models import Registration
 from ..tickets import tokens
 from ..tickets.tokens import TokenError
@@ -108,7 +108,7 @@ def for_registration(registration: Registration) -> Holder:
 
 def _by(booking_clause, registration_clause) -> Holder | None:
     # The slot, its venue and event come in the same statement: every answer needs them.
-    slot_opts = (joinedload(Slot.venue), joinedload(Slot.event))
+    slot_opts = (joinedload(Slot.venue), joinedload(Slot.event).joinedload(Event.edition))
     booking = db.session.scalar(sa.select(Booking).where(booking_clause).options(
         joinedload(Booking.slot).options(*slot_opts)))
     if booking is not None:

@@ -74,6 +74,9 @@ def lock(holder: Holder, day: date) -> TicketState:
     attendance = db.session.execute(
         lock_rows(sa.select(Attendance).where(getattr(Attendance, column) == key[column]))
         .execution_options(populate_existing=True)).scalar_one()
+    # A statement of its own, after the lock is granted: on PostgreSQL a statement that waited for
+    # a lock returns the other rows of a join as they were when it started (before the scan that
+    # held the lock committed), so presences read with the lock could be one movement behind.
     presences = db.session.scalars(
         sa.select(Presence).where(Presence.attendance_id == attendance.id)
         .execution_options(populate_existing=True))

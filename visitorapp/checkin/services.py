@@ -14,13 +14,16 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from .. import validators
 from ..audit.models import log_action
 from ..booking.capacity import CapacityError, take_places
+from ..booking.models import Booking
 from ..errors import DomainError
 from ..extensions import db
-from ..programme.models import Venue
+from ..programme.models import Slot, Venue
+from ..registration.models import Registration
 from ..tickets import tokens
 from ..tickets.tokens import TokenError
 from ..timeutil import format_time, local
@@ -82,8 +85,8 @@ def check_in(token: str, venue: Venue | None, direction: str, students: int | No
 
 def _record(holder: Holder, scan: CheckIn, venue: Venue | None, actor: Actor,
             request: outcome.Request) -> Outcome:
-    for key, value in holder.key().items():
-        setattr(scan, key, value)
+    # The objects, not only their ids: the answer describes the ticket without loading it again.
+    scan.booking, scan.registration = holder.booking, holder.registration
     venue = venue or holder.slot.venue
     if venue is None:
         return _refuse(scan, CheckInResult.NO_VENUE, "请先选择本入口所属场馆。")
@@ -102,9 +105,6 @@ def _record(holder: Holder, scan: CheckIn, venue: Venue | None, actor: Actor,
                        f"不是今天的{'预约' if holder.is_group else '报名'}：{day.month}月{day.day}日"
                        f" {format_time(holder.slot.starts_at)} 的场次。")
     state = presence.lock(holder, day)
-    twin = _stored(scan.client_id)  # a concurrent retry of this very scan got the lock first
-    if twin is not None:
-        return Outcome(twin, replay=True)
     decision = outcome.decide(holder, state, venue, request, gate_rules(),
                               lambda: counts.on_site(day, venue.id))
     if not decision.result.admitted:
@@ -121,6 +121,10 @@ def _record(holder: Holder, scan: CheckIn, venue: Venue | None, actor: Actor,
     except CapacityError as exc:
         db.session.expire_all()
         return _refuse(scan, CheckInResult.OVER_CAPACITY, f"不能超额放行：{exc.message}")
+    except IntegrityError as exc:
+        # A concurrent retry of this very scan held the ticket's lock first and stored it: its
+        # answer is the answer, and the savepoint took this movement back out of the presence.
+        return _twin(scan.client_id, exc)
     return Outcome(scan)
 
 
@@ -144,12 +148,16 @@ def _refuse(scan: CheckIn, result: CheckInResult, message: str) -> Outcome:
         with db.session.begin_nested():
             db.session.add(scan)
             db.session.flush()
-    except IntegrityError:  # the same client_id stored by a concurrent retry
-        twin = _stored(scan.client_id)
-        if twin is None:
-            raise
-        return Outcome(twin, replay=True)
+    except IntegrityError as exc:  # the same client_id stored by a concurrent retry
+        return _twin(scan.client_id, exc)
     return Outcome(scan)
+
+
+def _twin(client_id: str, error: IntegrityError) -> Outcome:
+    twin = _stored(client_id)
+    if twin is None:  # not a duplicate client_id: another constraint, which stands
+        raise error
+    return Outcome(twin, replay=True)
 
 
 def everyone_out(venue: Venue, day: date, actor: Actor, batch_id: str, *,
@@ -240,7 +248,17 @@ def gate_rules() -> outcome.GateRules:
 
 
 def _stored(client_id: str) -> CheckIn | None:
-    return db.session.scalar(sa.select(CheckIn).where(CheckIn.client_id == client_id))
+    """The scan stored under ``client_id``, with what its answer shows (a replay loads nothing
+    more). Asked of every scan and almost always absent: the cheap question first, because the
+    ORM's eager-load setup costs more CPU than the query itself."""
+    found = db.session.scalar(sa.select(CheckIn.id).where(CheckIn.client_id == client_id))
+    if found is None:
+        return None
+    slot = (joinedload(Slot.event), joinedload(Slot.venue))
+    return db.session.scalar(sa.select(CheckIn).where(CheckIn.id == found).options(
+        joinedload(CheckIn.booking).joinedload(Booking.slot).options(*slot),
+        joinedload(CheckIn.registration).joinedload(Registration.slot).options(*slot),
+        joinedload(CheckIn.device), joinedload(CheckIn.user)))
 
 
 def _passed(local_result: str) -> bool:

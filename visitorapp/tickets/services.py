@@ -5,13 +5,21 @@ what an accepted individual waiting-list offer becomes): both carry a ``ticket_n
 token format, so the same page, images and mails serve both.
 """
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from ..booking.models import Booking
 from ..errors import DomainError
 from ..extensions import db
+from ..programme.models import Event, Slot
 from ..registration.models import Registration
 from . import tokens
 from .tokens import TokenError
+
+
+def _with_slot(model):
+    return joinedload(model.slot).options(joinedload(Slot.venue),
+                                          joinedload(Slot.event).joinedload(Event.edition))
+
 
 #: What a ticket token belongs to.
 TicketHolder = Booking | Registration
@@ -24,9 +32,13 @@ def holder_for_token(raw: str | None, *, allow_revoked: bool = False) -> TicketH
     (cancelled). ``allow_revoked`` returns a holder whose ticket is not valid (the ticket page
     shows why). Validity is the holder's ``is_active``, nothing else."""
     nonce = tokens.verify(raw)
-    holder = db.session.scalar(sa.select(Booking).where(Booking.ticket_nonce == nonce))
+    # With what the ticket page shows (slot, venue, event, edition): one statement per kind.
+    holder = db.session.scalar(sa.select(Booking).where(Booking.ticket_nonce == nonce)
+                               .options(_with_slot(Booking)))
     if holder is None:
-        holder = db.session.scalar(sa.select(Registration).where(Registration.ticket_nonce == nonce))
+        holder = db.session.scalar(sa.select(Registration)
+                                   .where(Registration.ticket_nonce == nonce)
+                                   .options(_with_slot(Registration)))
     if holder is None:
         raise TokenError("unknown", "票码无效：系统中没有这张入场码。")
     if not holder.is_active and not allow_revoked:
