@@ -73,6 +73,12 @@ class Edition(db.Model):
     approval_hours: Mapped[int] = mapped_column(default=48)
     #: 附件1 is due on this date (18 May in the plan).
     report_deadline: Mapped[date | None]
+    #: Texts (典型案例, 宣传材料, 一分钟说专业) handed in after their deadline are still accepted
+    #: (and marked 逾期); False: the form refuses them.
+    accept_late_submissions: Mapped[bool] = mapped_column(default=True)
+    #: 附件1's column titles as this year's template words them ({column key: title}); a key
+    #: missing here keeps the layout's default. Per edition: 2027's template never rewrites 2026.
+    report_titles: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -217,10 +223,15 @@ class Slot(db.Model):
     closed_reason: Mapped[str] = mapped_column(sa.String(200), default="")
     #: 演练场次: a practice session for gate staff; not part of the published programme.
     is_rehearsal: Mapped[bool] = mapped_column(default=False)
+    #: 路线/场次名 shown to teachers and in exports, e.g. 化工体验路线.
     label: Mapped[str] = mapped_column(sa.String(50), default="")
+    #: 接待单位: the department whose 附件1 sheet counts this slot's visitors; None: the event's
+    #: only responsible department, else the venue's host if it runs the event (``host_id``).
+    host_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
 
     event: Mapped[Event] = relationship(back_populates="slots")
     venue: Mapped[Venue | None] = relationship()
+    host_department: Mapped[Department | None] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("booked >= 0", name="booked_not_negative"),
@@ -242,6 +253,23 @@ class Slot(db.Model):
 
     def overlaps(self, other: "Slot") -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+
+def host_id(slot_host_id: int | None, responsible_ids: list[int],
+            venue_host_id: int | None) -> int | None:
+    """接待单位 of a slot: the one rule for whose 附件1 sheet counts its visitors.
+
+    Set on the slot by an organizer; else the event's single responsible department; else the
+    venue's host when it is one of the event's responsible departments. None: nobody — the
+    report's reconciliation line shows it until an organizer decides.
+    """
+    if slot_host_id is not None:
+        return slot_host_id
+    if len(responsible_ids) == 1:
+        return responsible_ids[0]
+    if venue_host_id is not None and venue_host_id in responsible_ids:
+        return venue_host_id
+    return None
 
 
 class CampusDay(db.Model):

@@ -36,8 +36,9 @@ class ExportFilterForm(ChineseForm):
 
 
 def _count(label):
-    return IntegerField(label, default=0, validators=[
-        NumberRange(min=0, max=100_000_000, message=f"{label}应为0或正整数。")])
+    """A count the department may leave empty: empty stays blank in 附件1, 0 means none."""
+    return IntegerField(label, validators=[
+        Optional(), NumberRange(min=0, max=100_000_000, message=f"{label}应为0或正整数。")])
 
 
 def _plain_text(form, field):
@@ -60,7 +61,7 @@ class EntryForm(ChineseForm):
     typical_case = TextAreaField("典型案例", validators=[Length(max=4000), _plain_text])
 
     def values(self) -> dict:
-        return {name: (f.data.strip() if isinstance(f.data, str) else (f.data or 0))
+        return {name: (f.data.strip() if isinstance(f.data, str) else f.data)
                 for name, f in self._fields.items() if name != "csrf_token"}
 
 

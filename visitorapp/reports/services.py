@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Department, Edition, Event
 from ..timeutil import local_today, utcnow
-from .models import ActivityReportEntry, DepartmentReport, ReportSetting
+from .models import ActivityReportEntry, DepartmentReport
 from .statistics import reporting_departments
 
 ENTRY_FIELDS = ("internal_teachers", "internal_students", "media_national", "media_provincial",
@@ -114,27 +114,22 @@ def set_deadline(edition: Edition, deadline: date) -> None:
                after={"report_deadline": deadline}, summary=f"报表截止日期改为{deadline:%Y-%m-%d}")
 
 
-def column_titles() -> dict[str, str]:
-    """Overrides of the report's column titles (key without the "title." prefix)."""
-    return {s.key.removeprefix("title."): s.value for s in db.session.scalars(
-        sa.select(ReportSetting).where(ReportSetting.key.like("title.%")))}
+def column_titles(edition: Edition) -> dict[str, str]:
+    """This edition's overrides of the report's column titles (column key → title)."""
+    return dict(edition.report_titles or {})
 
 
-def set_column_titles(titles: dict[str, str], defaults: dict[str, str]) -> None:
-    """Store the titles that differ from the defaults; a blank or default title removes the override."""
-    current = column_titles()
+def set_column_titles(edition: Edition, titles: dict[str, str], defaults: dict[str, str]) -> None:
+    """Store the titles that differ from the defaults, for this edition only; a blank or default
+    title removes the override."""
+    current = column_titles(edition)
+    after = {}
     for key, default in defaults.items():
         value = (titles.get(key) or "").strip()
-        setting = db.session.get(ReportSetting, f"title.{key}")
-        if not value or value == default:
-            if setting is not None:
-                db.session.delete(setting)
-        elif setting is None:
-            db.session.add(ReportSetting(key=f"title.{key}", value=value))
-        else:
-            setting.value = value
-    db.session.flush()
-    after = column_titles()
+        if value and value != default:
+            after[key] = value
     if after != current:
-        log_action("settings.report_titles", None, before=current, after=after,
-                   summary="修改报表列标题")
+        edition.report_titles = after  # a new dict: the JSON column sees the change
+        db.session.flush()
+        log_action("settings.report_titles", edition, before=current, after=after,
+                   summary=f"修改{edition.year}年报表列标题")

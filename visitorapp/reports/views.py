@@ -10,7 +10,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Department, Edition, Event
 from ..programme.services import current_edition, edition_by_year
-from ..timeutil import local_today
+from ..timeutil import local_today, utcnow
 from . import layout, services, statistics
 from .forms import DeadlineForm, EntryForm, titles_form
 from .report_xlsx import report_title, write_report_workbook
@@ -64,10 +64,10 @@ def department(department_id: int):
 
 
 def _department_page(edition: Edition, department: Department):
-    report = statistics.department_report(edition, department)
+    report = statistics.department_report(edition, department, utcnow())
     return render_template("reports/department.html", edition=edition, editions=_editions(),
                            department=department, report=report,
-                           header=layout.header(services.column_titles()),
+                           header=layout.header(services.column_titles(edition)),
                            cell=layout.cell, submission=services.submission(edition, department),
                            deadline=services.deadline(edition),
                            deadline_passed=services.deadline_passed(edition))
@@ -119,10 +119,12 @@ def submit(department_id: int):
 def college():
     """全院活动情况报表, printable (A4 landscape)."""
     edition = _edition()
-    report = statistics.college_report(edition)
+    college_report, departments = statistics.all_reports(edition, utcnow())
+    sums, mismatches = layout.reconcile(college_report, departments)
     return render_template("reports/college.html", edition=edition, editions=_editions(),
-                           report=report, title=report_title(report), today=local_today(),
-                           header=layout.header(services.column_titles()), cell=layout.cell)
+                           report=college_report, title=report_title(college_report),
+                           today=local_today(), mismatches=mismatches,
+                           header=layout.header(services.column_titles(edition)), cell=layout.cell)
 
 
 @bp.get("/college.xlsx")
@@ -130,11 +132,12 @@ def college():
 def college_xlsx():
     """The college report as one workbook: 全院汇总 and a sheet per 填报单位."""
     edition = _edition()
-    college_report, departments = statistics.all_reports(edition)
+    college_report, departments = statistics.all_reports(edition, utcnow())
     submitted = {s.department.id: s.submitted_at for s in services.submission_status(edition)}
-    titles = services.column_titles()
+    titles = services.column_titles(edition)
+    today = local_today()
     return xlsx_response(f"{edition.year}年职业教育活动周活动情况报表.xlsx", lambda path: (
-        write_report_workbook(path, college_report, departments, submitted, titles)))
+        write_report_workbook(path, college_report, departments, submitted, titles, today)))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -144,7 +147,7 @@ def settings():
     edition = _edition()
     defaults = layout.default_titles()
     deadline_form = DeadlineForm(prefix="deadline", report_deadline=services.deadline(edition))
-    form = titles_form(services.column_titles(), defaults)
+    form = titles_form(services.column_titles(edition), defaults)
     back = url_for("reports.settings", edition=edition.year)
     if request.method == "POST":
         if "deadline-report_deadline" in request.form:
@@ -154,7 +157,7 @@ def settings():
                 return redirect(back)
         elif form.validate_on_submit():
             titles = {k: form[k].data for k in defaults}
-            atomic(services.set_column_titles, titles, defaults)
+            atomic(services.set_column_titles, edition, titles, defaults)
             flash("列标题已保存。", "success")
             return redirect(back)
     return render_template("reports/settings.html", edition=edition, deadline_form=deadline_form,
