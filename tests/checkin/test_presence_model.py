@@ -304,7 +304,7 @@ class GateDay(RuleBasedStateMachine):
         assert summary["campus"]["on_site"] == self.on_site()
         assert summary["campus"]["arrived_persons"] == sum(want_arrived_at.values())
         # The dashboard's JSON
-        live = self.client.get(f"/console/live.json?year={self.edition_year}&day={DAY}").get_json()
+        live = self.client.get(f"/console/live.json?edition={self.edition_year}&day={DAY}").get_json()
         assert {v["venue_id"]: v["on_site"] for v in live["venues"]} == {
             ids[v]: n for v, n in want_on_site.items()}
         assert live["on_site"] == self.on_site()

@@ -39,7 +39,7 @@ def csv_rows(response):
 
 
 def test_attendance_xlsx_has_frozen_header_real_numbers_and_dates(client, organizer, week, db):
-    response = client.get(f"/reports/exports/attendance.xlsx?edition={week['edition'].id}")
+    response = client.get(f"/reports/exports/attendance.xlsx?edition={week['edition'].year}")
     assert response.is_streamed
     assert "attachment" in response.headers["Content-Disposition"]
     ws = xlsx(response)
@@ -66,7 +66,7 @@ def test_attendance_xlsx_has_frozen_header_real_numbers_and_dates(client, organi
 
 
 def test_bookings_csv_has_bom_masks_mobiles_and_matches_database(client, organizer, week, db):
-    response = client.get(f"/reports/exports/bookings.csv?edition={week['edition'].id}")
+    response = client.get(f"/reports/exports/bookings.csv?edition={week['edition'].year}")
     assert response.is_streamed
     assert response.mimetype == "text/csv"
     rows = csv_rows(response)
@@ -80,7 +80,7 @@ def test_bookings_csv_has_bom_masks_mobiles_and_matches_database(client, organiz
 
 
 def test_full_mobiles_only_on_request_and_the_export_is_audited(client, organizer, week, db):
-    edition = week["edition"].id
+    edition = week["edition"].year
     response = client.get(f"/reports/exports/bookings.xlsx?edition={edition}&full_mobile=y")
     ws = xlsx(response)
     mobiles = {r[12] for r in ws.iter_rows(min_row=2, values_only=True)}
@@ -95,7 +95,7 @@ def test_hostile_school_name_is_neutralised_in_xlsx_and_csv(client, organizer, w
     booking = create_booking(slot, school_name=hostile, leader_name="@王老师", students=10, teachers=1)
     check_in(booking)
     db.session.commit()
-    edition = week["edition"].id
+    edition = week["edition"].year
     for kind in ("bookings", "attendance"):
         ws = xlsx(client.get(f"/reports/exports/{kind}.xlsx?edition={edition}"))
         cells = [r for r in ws.iter_rows(min_row=2) if r[0].value == booking.reference][0]
@@ -110,7 +110,7 @@ def test_hostile_school_name_is_neutralised_in_xlsx_and_csv(client, organizer, w
 
 
 def test_filters_by_day_venue_stage_and_attendance_status(client, organizer, week, db):
-    edition = week["edition"].id
+    edition = week["edition"].year
     b1, b2, b3, b4 = week["bookings"]
 
     def refs(query):
@@ -126,7 +126,7 @@ def test_filters_by_day_venue_stage_and_attendance_status(client, organizer, wee
 
 
 def test_a_malformed_filter_is_refused_in_chinese(client, organizer, week):
-    response = client.get(f"/reports/exports/bookings.xlsx?edition={week['edition'].id}&day=13/05")
+    response = client.get(f"/reports/exports/bookings.xlsx?edition={week['edition'].year}&day=13/05")
     assert response.status_code == 400
     assert "筛选条件有误" in response.get_data(as_text=True)
     assert client.get("/reports/exports/other.xlsx").status_code == 404
@@ -144,7 +144,7 @@ def test_the_xlsx_temp_file_is_gone_after_download_or_hang_up(client, organizer,
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    url = f"/reports/exports/attendance.xlsx?edition={week['edition'].id}"
+    url = f"/reports/exports/attendance.xlsx?edition={week['edition'].year}"
     read = client.get(url)
     assert list(scratch.iterdir())  # written to disk, not held in memory
     assert read.get_data()[:2] == b"PK"

@@ -1,14 +1,15 @@
 """The console blueprint and what every console view shares: role check, edition, form errors."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, request
+from flask import Blueprint, flash
 
 from ..accounts.access import roles_required
 from ..accounts.models import Role
 from ..extensions import db
-from ..programme import services as programme
 from ..programme.models import Edition
+from ..programme.params import redirect_legacy, requested_edition
 
 bp = Blueprint("console", __name__, url_prefix="/console")
+bp.before_request(redirect_legacy)
 
 #: Every console page: organizers (宣传统战部、教务处) and admins.
 organizer_required = roles_required(Role.ORGANIZER)
@@ -22,12 +23,8 @@ def editions() -> dict:
 
 
 def edition_or_404() -> Edition:
-    """The edition named by ``?year=`` or the current one."""
-    year = request.args.get("year", type=int)
-    edition = programme.edition_by_year(year) if year else programme.current_edition()
-    if edition is None:
-        abort(404)
-    return edition
+    """The edition named by ``?edition=YEAR`` or the current one."""
+    return requested_edition()
 
 
 def flash_errors(form) -> None:

@@ -67,7 +67,7 @@ def event_form(event_id: int | None = None):
             field_error(form, exc)
         else:
             flash(f"活动“{saved.name}”已保存。", "success")
-            return redirect(url_for("console.events", year=edition.year))
+            return redirect(url_for("console.events", edition=edition.year))
     return render_template("console/event_form.html", form=form, event=event, edition=edition)
 
 
@@ -92,7 +92,7 @@ def slot_new(event_id: int):
             field_error(form, exc)
         else:
             flash("场次已新建。", "success")
-            return redirect(url_for("console.events", year=event.edition.year))
+            return redirect(url_for("console.events", edition=event.edition.year))
     return render_template("console/slot_form.html", form=form, event=event, slot=None)
 
 
@@ -110,7 +110,7 @@ def slot_edit(slot_id: int):
             field_error(form, exc)
         else:
             flash("场次已保存。", "success")
-            return redirect(url_for("console.events", year=slot.event.edition.year))
+            return redirect(url_for("console.events", edition=slot.event.edition.year))
     return render_template("console/slot_form.html", form=form, event=slot.event, slot=slot)
 
 
@@ -129,7 +129,7 @@ def slot_close(slot_id: int):
             flash(f"场次 {local(slot.starts_at):%m-%d %H:%M} 已暂停预约。", "success")
     else:
         flash_errors(form)
-    return redirect(url_for("console.events", year=slot.event.edition.year))
+    return redirect(url_for("console.events", edition=slot.event.edition.year))
 
 
 @bp.post("/slots/<int:slot_id>/reopen")
@@ -140,7 +140,7 @@ def slot_reopen(slot_id: int):
     if ActionForm().validate_on_submit():
         atomic(services.reopen_slot, slot)
         flash("场次已恢复预约。", "success")
-    return redirect(url_for("console.events", year=slot.event.edition.year))
+    return redirect(url_for("console.events", edition=slot.event.edition.year))
 
 
 @bp.route("/slots/bulk", methods=["GET", "POST"])
@@ -159,7 +159,7 @@ def slots_bulk():
             if request.form.get("create") and req is not None:
                 slots = atomic(bulk.generate, req)
                 flash(f"已生成{len(slots)}个场次。", "success")
-                return redirect(url_for("console.events", year=edition.year))
+                return redirect(url_for("console.events", edition=edition.year))
             planned = bulk.plan(req) if req is not None else None
         except DomainError as exc:
             db.session.rollback()

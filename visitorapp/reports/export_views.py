@@ -24,11 +24,13 @@ def filter_form() -> ExportFilterForm:
     """The filter form read from the query string, with choices for the chosen edition."""
     form = ExportFilterForm(formdata=request.args)
     editions = list(db.session.scalars(db.select(Edition).order_by(Edition.year.desc())))
-    form.edition.choices = [(e.id, f"{e.year}年") for e in editions]
+    form.edition.choices = [(e.year, f"{e.year}年") for e in editions]
     if not request.args.get("edition"):
         edition = current_edition()
-        form.edition.data = edition.id if edition else None
-    edition_id = form.edition.data if isinstance(form.edition.data, int) else None
+        form.edition.data = edition.year if edition else None
+    ids = {e.year: e.id for e in editions}
+    edition_id = ids.get(form.edition.data) if isinstance(form.edition.data, int) else None
+    form.edition_id = edition_id
     form.venue.choices = [(None, "全部")] + [(v.id, v.name) for v in db.session.scalars(
         db.select(Venue).order_by(Venue.name))]
     form.event.choices = [(None, "全部")] + [(e.id, f"{e.seq}. {e.name}") for e in db.session.scalars(
@@ -37,7 +39,7 @@ def filter_form() -> ExportFilterForm:
 
 
 def _filters(form: ExportFilterForm) -> exports.ExportFilter:
-    return exports.ExportFilter(edition_id=form.edition.data, day=form.day.data,
+    return exports.ExportFilter(edition_id=form.edition_id, day=form.day.data,
                                 venue_id=form.venue.data, event_id=form.event.data,
                                 status=form.status.data or None, stage=form.stage.data or None)
 
@@ -59,7 +61,7 @@ def export_file(kind: str, fmt: str):
     if kind not in KINDS or fmt not in ("xlsx", "csv"):
         abort(404)
     form = filter_form()
-    if not form.validate() or form.edition.data is None:
+    if not form.validate() or form.edition_id is None:
         return render_template("reports/exports.html", form=form, valid=False,
                                query=request.query_string.decode()), 400
     f = _filters(form)

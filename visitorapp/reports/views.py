@@ -9,7 +9,7 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Department, Edition, Event
-from ..programme.services import current_edition, edition_by_year
+from ..programme.params import redirect_legacy, requested_edition
 from ..timeutil import local_today, utcnow
 from . import layout, services, statistics
 from .forms import DeadlineForm, EntryForm, titles_form
@@ -17,17 +17,14 @@ from .report_xlsx import report_title, write_report_workbook
 from .spreadsheet import xlsx_response
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp.before_request(redirect_legacy)
 
 REPORT_ROLES = (Role.ORGANIZER, Role.REPORTER)
 
 
 def _edition() -> Edition:
     """?edition=YEAR, else the edition the public sees."""
-    year = request.args.get("edition", type=int)
-    edition = edition_by_year(year) if year else current_edition()
-    if edition is None:
-        abort(404)
-    return edition
+    return requested_edition()
 
 
 def _editions() -> list[Edition]:

@@ -8,8 +8,8 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
-from ..programme import services as programme
 from ..programme.models import Department
+from ..programme.params import redirect_legacy, requested_edition
 from ..registration import uploads
 from ..timeutil import local_today
 from . import services
@@ -17,6 +17,7 @@ from .forms import SubmissionForm
 from .models import SubmissionImage, SubmissionKind
 
 bp = Blueprint("submissions", __name__, url_prefix="/submissions")
+bp.before_request(redirect_legacy)
 
 
 @bp.get("/")
@@ -128,10 +129,8 @@ def export():
 
 
 def _edition():
-    edition = programme.current_edition()
-    if edition is None:
-        abort(404)
-    return edition
+    """?edition=YEAR (a past week's overview and ZIP stay reachable), else the current one."""
+    return requested_edition()
 
 
 def _department(department_id: int) -> Department:
