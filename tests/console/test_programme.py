@@ -177,7 +177,7 @@ def test_settings_refuse_bad_values(client, db, world, organizer, override, mess
 
 def test_copy_edition_for_next_year(client, db, world, organizer):
     year = world.edition.year + 1
-    start = world.edition.starts_on + timedelta(days=364)
+    start = world.edition.starts_on.replace(year=year, day=10)  # a start inside the new year
     response = client.post(f"/console/editions/copy?edition={world.edition.year}",
                            data={"year": year, "starts_on": start.isoformat()})
     assert response.status_code == 302
@@ -193,7 +193,7 @@ def test_copy_edition_for_next_year(client, db, world, organizer):
 def test_year_switcher_after_copy(client, db, world, organizer):
     year = world.edition.year + 1
     client.post(f"/console/editions/copy?edition={world.edition.year}",
-                data={"year": year, "starts_on": (world.edition.starts_on + timedelta(days=364))})
+                data={"year": year, "starts_on": world.edition.starts_on.replace(year=year, day=10)})
     html = client.get(f"/console/events?edition={world.edition.year}").get_data(as_text=True)
     assert f'href="/console/events?edition={year}"' in html
     newer = client.get(f"/console/events?edition={year}").get_data(as_text=True)

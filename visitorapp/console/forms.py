@@ -103,6 +103,13 @@ class SlotEditForm(ChineseForm):
     label = StringField("场次名称（选填）", validators=[Optional(), _title("场次名称", 50)])
 
 
+class HostForm(ChineseForm):
+    """接待单位 for some of an event's slots (附件1 counts their visitors in that unit's sheet)."""
+
+    department_id = SelectField("接待单位", coerce=int)
+    scope = SelectField("场次", coerce=str)
+
+
 class CloseSlotForm(ChineseForm):
     reason = StringField("暂停原因（显示给预约教师）", validators=[
         DataRequired("请填写暂停原因（将显示给预约教师）。"), _free_text("暂停原因", 200)])

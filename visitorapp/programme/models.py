@@ -251,6 +251,12 @@ class Slot(db.Model):
     def local_day(self) -> date:
         return local(self.starts_at).date()
 
+    @property
+    def hosted_by_id(self) -> int | None:
+        """接待单位 as 附件1 counts it (``host_id``; the report applies the same rule in bulk)."""
+        return host_id(self.host_department_id, [d.id for d in self.event.responsible_departments],
+                       self.venue.host_department_id if self.venue else None)
+
     def overlaps(self, other: "Slot") -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 

@@ -67,6 +67,7 @@ class EntryForm(ChineseForm):
 
 class DeadlineForm(ChineseForm):
     report_deadline = DateField("报表截止日期", validators=[DataRequired(message="请选择日期。")])
+    accept_late_submissions = BooleanField("截止后仍接收典型案例、宣传材料等提交（标记为逾期）")
 
 
 def titles_form(titles: dict[str, str], defaults: dict[str, str]):

@@ -54,9 +54,15 @@ def entry_for(event: Event, department: Department) -> ActivityReportEntry | Non
         ActivityReportEntry.department_id == department.id))
 
 
+def runs(event: Event, department: Department) -> bool:
+    """The department leads, runs or hosts (a slot of) the activity: it may enter figures."""
+    return (department.id in {d.id for d in event.lead_departments + event.responsible_departments}
+            or any(s.hosted_by_id == department.id for s in event.slots if not s.is_rehearsal))
+
+
 def save_entry(event: Event, department: Department, values: dict, user: User) -> ActivityReportEntry:
-    """Store what the department entered for one activity it leads or runs."""
-    if department.id not in {d.id for d in event.lead_departments + event.responsible_departments}:
+    """Store what the department entered for one activity it leads, runs or hosts."""
+    if not runs(event, department):
         raise DomainError("not_your_activity", "该活动不属于本单位，无法填报。")
     check_open(event.edition, user)
     entry = entry_for(event, department)
@@ -106,12 +112,18 @@ def submission_status(edition: Edition) -> list[DepartmentStatus]:
     return [DepartmentStatus(d, submitted.get(d.id)) for d in reporting_departments(edition)]
 
 
-def set_deadline(edition: Edition, deadline: date) -> None:
-    before = {"report_deadline": edition.report_deadline}
+def set_deadline(edition: Edition, deadline: date, accept_late: bool | None = None) -> None:
+    """This edition's deadline, and whether texts handed in after theirs are still accepted."""
+    before = {"report_deadline": edition.report_deadline,
+              "accept_late_submissions": edition.accept_late_submissions}
     edition.report_deadline = deadline
+    if accept_late is not None:
+        edition.accept_late_submissions = accept_late
     db.session.flush()
     log_action("settings.report_deadline", edition, before=before,
-               after={"report_deadline": deadline}, summary=f"报表截止日期改为{deadline:%Y-%m-%d}")
+               after={"report_deadline": deadline,
+                      "accept_late_submissions": edition.accept_late_submissions},
+               summary=f"报表截止日期改为{deadline:%Y-%m-%d}")
 
 
 def column_titles(edition: Edition) -> dict[str, str]:

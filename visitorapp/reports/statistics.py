@@ -67,6 +67,14 @@ class ActivityRow:
     #: 统筹: the unit coordinates without hosting; the figures are the activity's, for reference.
     coordinating: bool = False
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to report yet: nobody came through the gates and nothing was entered."""
+        return (self.arrived == 0 and self.booked == 0
+                and all(getattr(self, n) is None for n in ENTERED)
+                and all(v is None for v in self.media.values())
+                and not (self.links or self.highlights or self.typical_case))
+
     def add(self, other: "ActivityRow") -> None:
         for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -98,6 +106,12 @@ class Report:
     total: ActivityRow
     #: College report only: slots whose visitors no unit sheet counts.
     unhosted: list[Unhosted] = field(default_factory=list)
+
+    @property
+    def mostly_empty(self) -> bool:
+        """More than half of the unit's own rows (统筹 rows aside) have nothing in them."""
+        own = [r for r in self.rows if not r.coordinating]
+        return bool(own) and sum(r.is_empty for r in own) * 2 > len(own)
 
     @property
     def unit_name(self) -> str:

@@ -64,6 +64,7 @@ def _department_page(edition: Edition, department: Department):
     report = statistics.department_report(edition, department, utcnow())
     return render_template("reports/department.html", edition=edition, editions=_editions(),
                            department=department, report=report,
+                           confirm_empty=request.args.get("confirm") == "empty",
                            header=layout.header(services.column_titles(edition)),
                            cell=layout.cell, submission=services.submission(edition, department),
                            deadline=services.deadline(edition),
@@ -76,7 +77,7 @@ def entry(department_id: int, event_id: int):
     """Enter the figures no scanner sees for one activity."""
     department = _department(department_id)
     event = db.get_or_404(Event, event_id)
-    if department not in event.lead_departments + event.responsible_departments:
+    if not services.runs(event, department):
         abort(404)
     existing = services.entry_for(event, department)
     form = EntryForm(obj=existing)
@@ -102,6 +103,13 @@ def submit(department_id: int):
     edition = _edition()
     if not ActionForm().validate_on_submit():
         abort(400)
+    report = statistics.department_report(edition, department, utcnow())
+    if report.mostly_empty and request.form.get("confirm_empty") != "1":
+        empty = sum(r.is_empty for r in report.rows if not r.coordinating)
+        flash(f"本单位有{empty}项活动（共{len(report.rows)}项）尚无任何数据。确认这些活动没有开展或无需填报后，"
+              "请点击“仍然提交”。", "warning")
+        return redirect(url_for("reports.department", department_id=department.id,
+                                edition=edition.year, confirm="empty"))
     try:
         atomic(services.submit, edition, department, current_user)
     except DomainError as exc:
@@ -143,13 +151,15 @@ def settings():
     """The deadline of this edition and the column titles of the report."""
     edition = _edition()
     defaults = layout.default_titles()
-    deadline_form = DeadlineForm(prefix="deadline", report_deadline=services.deadline(edition))
+    deadline_form = DeadlineForm(prefix="deadline", report_deadline=services.deadline(edition),
+                                 accept_late_submissions=edition.accept_late_submissions)
     form = titles_form(services.column_titles(edition), defaults)
     back = url_for("reports.settings", edition=edition.year)
     if request.method == "POST":
         if "deadline-report_deadline" in request.form:
             if deadline_form.validate_on_submit():
-                atomic(services.set_deadline, edition, deadline_form.report_deadline.data)
+                atomic(services.set_deadline, edition, deadline_form.report_deadline.data,
+                       deadline_form.accept_late_submissions.data)
                 flash("截止日期已保存。", "success")
                 return redirect(back)
         elif form.validate_on_submit():

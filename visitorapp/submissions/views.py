@@ -8,7 +8,7 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
-from ..programme.models import Department
+from ..programme.models import Department, Edition
 from ..programme.params import redirect_legacy, requested_edition
 from ..registration import uploads
 from ..timeutil import local_today
@@ -115,8 +115,9 @@ def image(image_id: int):
 def overview():
     """宣传统战部: who has submitted what and who is missing."""
     edition = _edition()
+    editions = db.session.scalars(db.select(Edition).order_by(Edition.year.desc())).all()
     return render_template("submissions/overview.html", edition=edition, kinds=list(SubmissionKind),
-                           rows=services.overview(edition), today=local_today())
+                           rows=services.overview(edition), today=local_today(), editions=editions)
 
 
 @bp.get("/export.zip")
