@@ -47,8 +47,10 @@ def test_attendance_xlsx_has_frozen_header_real_numbers_and_dates(client, organi
     assert header[:7] == ["预约号", "日期", "时间", "活动", "场馆", "学校", "学段"]
     assert header[10:15] == ["实到学生", "实到教师", "实到合计", "签到时间", "到场情况"]
     assert ws.freeze_panes == "A2"
-    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert len(rows) == 4
+    *body, total = ws.iter_rows(min_row=2, values_only=True)
+    rows = {r[0]: r for r in body}
+    assert len(rows) == 4 and total[0] == "合计（4条）"
+    assert total[12] == sum(r[12] for r in body) == 43 + 27 + 53
     for booking in week["bookings"]:
         row = rows[booking.reference]
         assert row[5] == booking.school_name
@@ -68,10 +70,11 @@ def test_attendance_xlsx_has_frozen_header_real_numbers_and_dates(client, organi
 def test_bookings_csv_has_bom_masks_mobiles_and_matches_database(client, organizer, week, db):
     response = client.get(f"/reports/exports/bookings.csv?edition={week['edition'].year}")
     assert response.is_streamed
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     rows = csv_rows(response)
     assert rows[0][:3] == ["预约号", "日期", "时间"]
-    by_ref = {r[0]: r for r in rows[1:]}
+    by_ref = {r[0]: r for r in rows[1:-1]}
+    assert rows[-1][0] == "合计（4条）" and rows[-1][10] == str(sum(b.headcount for b in week["bookings"]))
     for booking in db.session.scalars(sa.select(Booking)):
         row = by_ref[booking.reference]
         assert row[1] == booking.slot.local_day.isoformat()
@@ -83,7 +86,7 @@ def test_full_mobiles_only_on_request_and_the_export_is_audited(client, organize
     edition = week["edition"].year
     response = client.get(f"/reports/exports/bookings.xlsx?edition={edition}&full_mobile=y")
     ws = xlsx(response)
-    mobiles = {r[12] for r in ws.iter_rows(min_row=2, values_only=True)}
+    mobiles = {r[12] for r in list(ws.iter_rows(min_row=2, values_only=True))[:-1]}
     assert mobiles == {b.leader_mobile for b in week["bookings"]}
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export.full_mobile"))
     assert entry is not None and entry.actor == organizer.username
@@ -115,7 +118,7 @@ def test_filters_by_day_venue_stage_and_attendance_status(client, organizer, wee
 
     def refs(query):
         rows = csv_rows(client.get(f"/reports/exports/attendance.csv?edition={edition}&{query}"))
-        return {r[0] for r in rows[1:]}
+        return {r[0] for r in rows[1:-1]}
 
     assert refs(f"day={b1.slot.local_day.isoformat()}") == {b1.reference, b2.reference}
     assert refs(f"venue={week['pharm_lab'].id}") == {b3.reference, b4.reference}

@@ -11,12 +11,13 @@ from ..programme.services import current_edition
 from ..timeutil import local_today
 from . import exports, roster
 from .forms import ExportFilterForm
-from .spreadsheet import csv_response, write_xlsx, xlsx_response
+from .spreadsheet import csv_response, with_total, write_xlsx, xlsx_response
 from .views import bp
 
 KINDS = {
     "bookings": ("预约明细", exports.BOOKING_COLUMNS),
     "attendance": ("到场情况", exports.ATTENDANCE_COLUMNS),
+    "registrations": ("个人报名", exports.REGISTRATION_COLUMNS),
 }
 
 
@@ -71,8 +72,9 @@ def export_file(kind: str, fmt: str):
         log_action("export.full_mobile", None, summary=f"导出含完整手机号的{title}",
                    after={k: str(v) for k, v in f.__dict__.items() if v is not None})
         db.session.commit()
-    rows = (exports.booking_rows(f, full_mobile=full) if kind == "bookings"
-            else exports.attendance_rows(f))
+    rows = with_total(columns, exports.booking_rows(f, full_mobile=full) if kind == "bookings"
+                      else exports.registration_rows(f) if kind == "registrations"
+                      else exports.attendance_rows(f))
     filename = f"{title}-{local_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
         return csv_response(filename, columns, rows)

@@ -28,7 +28,7 @@ class ExportFilterForm(ChineseForm):
     day = DateField("日期", validators=[Optional(), _day_in_range])
     venue = SelectField("场馆", coerce=_optional_int, validate_choice=True)
     event = SelectField("活动", coerce=_optional_int, validate_choice=True)
-    status = SelectField("状态", choices=[("", "全部")] + list(STATUS_LABELS.items()),
+    status = SelectField("状态", choices=[("", "全部（不含已取消）")] + list(STATUS_LABELS.items()),
                          validators=[Optional()])
     stage = SelectField("学段", choices=[("", "全部")] + list(STAGE_LABELS.items()),
                         validators=[Optional()])
