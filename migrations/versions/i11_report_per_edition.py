@@ -1,5 +1,5 @@
 """i11: 附件1 per edition — a host unit per slot, column titles and the late-submission rule on
-the edition, entered report figures that may be blank.
+the edition, entered report figures that may be blank, departments in the plan's order.
 
 The global column titles (report_setting ``title.*``) become every existing edition's titles,
 so no report changes wording on upgrade; from now on a change for one year stays in that year.
@@ -30,6 +30,9 @@ def upgrade():
         batch_op.add_column(sa.Column("host_department_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f("fk_slot_host_department_id_department"),
                                     "department", ["host_department_id"], ["id"])
+    with op.batch_alter_table("event_department", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("position", sa.Integer(), nullable=False,
+                                      server_default="0"))
     with op.batch_alter_table("edition", schema=None) as batch_op:
         batch_op.add_column(sa.Column("accept_late_submissions", sa.Boolean(), nullable=False,
                                       server_default=sa.true()))
@@ -69,6 +72,8 @@ def downgrade():
     with op.batch_alter_table("edition", schema=None) as batch_op:
         batch_op.drop_column("report_titles")
         batch_op.drop_column("accept_late_submissions")
+    with op.batch_alter_table("event_department", schema=None) as batch_op:
+        batch_op.drop_column("position")
     with op.batch_alter_table("slot", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_slot_host_department_id_department"),
                                  type_="foreignkey")

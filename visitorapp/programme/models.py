@@ -148,6 +148,8 @@ event_department = sa.Table(
     sa.Column("department_id", sa.ForeignKey("department.id"), primary_key=True),
     #: "lead" (牵头部门) or "responsible" (责任部门)
     sa.Column("role", sa.String(20), primary_key=True),
+    #: Order within the role, as the plan's cell lists them (校企合作处、工会、对外交流处).
+    sa.Column("position", sa.Integer, nullable=False, default=0),
 )
 
 
@@ -180,13 +182,13 @@ class Event(db.Model):
         primaryjoin=lambda: sa.and_(Event.id == event_department.c.event_id,
                                     event_department.c.role == "lead"),
         secondaryjoin=lambda: Department.id == event_department.c.department_id,
-        order_by=Department.id, viewonly=True)
+        order_by=lambda: (event_department.c.position, Department.id), viewonly=True)
     responsible_departments: Mapped[list[Department]] = relationship(
         secondary=event_department,
         primaryjoin=lambda: sa.and_(Event.id == event_department.c.event_id,
                                     event_department.c.role == "responsible"),
         secondaryjoin=lambda: Department.id == event_department.c.department_id,
-        order_by=Department.id, viewonly=True)
+        order_by=lambda: (event_department.c.position, Department.id), viewonly=True)
     slots: Mapped[list["Slot"]] = relationship(
         back_populates="event", order_by="Slot.starts_at", cascade="all, delete-orphan")
 
@@ -194,9 +196,10 @@ class Event(db.Model):
         """Replace both department lists (the relationships are view-only: the role is a key)."""
         db.session.flush()
         db.session.execute(event_department.delete().where(event_department.c.event_id == self.id))
-        rows = [{"event_id": self.id, "department_id": d.id, "role": "lead"} for d in lead]
-        rows += [{"event_id": self.id, "department_id": d.id, "role": "responsible"}
-                 for d in responsible]
+        rows = [{"event_id": self.id, "department_id": d.id, "role": "lead", "position": i}
+                for i, d in enumerate(lead)]
+        rows += [{"event_id": self.id, "department_id": d.id, "role": "responsible", "position": i}
+                 for i, d in enumerate(responsible)]
         if rows:
             db.session.execute(event_department.insert(), rows)
         db.session.expire(self, ["lead_departments", "responsible_departments"])

@@ -26,7 +26,8 @@ def edition_by_year(year: int) -> Edition | None:
 def published_events(edition: Edition) -> list[Event]:
     return list(db.session.scalars(
         sa.select(Event).where(Event.edition_id == edition.id, Event.is_published.is_(True))
-        .options(selectinload(Event.lead_departments), selectinload(Event.theme_day))
+        .options(selectinload(Event.lead_departments), selectinload(Event.responsible_departments),
+                 selectinload(Event.theme_day))
         .order_by(Event.seq)))
 
 

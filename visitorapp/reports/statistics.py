@@ -165,7 +165,8 @@ class _EditionData:
                 sa.select(event_department.c.event_id, event_department.c.department_id,
                           event_department.c.role)
                 .where(event_department.c.event_id.in_([e.id for e in self.events]))
-                .order_by(event_department.c.role, event_department.c.department_id)):
+                .order_by(event_department.c.role, event_department.c.position,
+                          event_department.c.department_id)):
             self.links[event_id].append((dept_id, role))
         self.slots: dict[int, list[_Slot]] = defaultdict(list)
         for slot_id, event_id, slot_host, venue_host, venue, starts_at in db.session.execute(
@@ -214,10 +215,10 @@ class _EditionData:
                 or (event.id, department_id) in self.entries)
 
     def describe_departments(self, event_id: int) -> str:
+        """牵头 and 责任 as the plan lists them; an empty cell of the plan shows as "—"."""
         lead = [self.department_names[d] for d, r in self.links[event_id] if r == "lead"]
         resp = [self.department_names[d] for d, r in self.links[event_id] if r != "lead"]
-        return "；".join(p for p in ("牵头：" + "、".join(lead) if lead else "",
-                                    "责任：" + "、".join(resp) if resp else "") if p)
+        return f"牵头：{'、'.join(lead) or '—'}；责任：{'、'.join(resp) or '—'}"
 
 
 def _fill_from_scans(row: ActivityRow, data: _EditionData, slots: list[_Slot]) -> None:
