@@ -47,8 +47,9 @@ def record_arrival(holder: Holder, students: int, teachers: int, note: str, acto
     (arr_s, arr_t), (in_s, in_t) = state.arrived, state.inside
     new_s, new_t = max(0, students - arr_s), max(0, teachers - arr_t)
     if new_s + new_t == 0:
-        raise ManualArrivalError("nothing_to_add", f"签到表上的人数不多于已记录的到场人数（{arr_s + arr_t}人），"
-                                                   "无需补录。", field="students")
+        raise ManualArrivalError(
+            "nothing_to_add", f"签到表上的人数不多于已记录的到场人数（{arr_s + arr_t}人），无需补录。",
+            field="students")
     entry = _move(holder, venue, Direction.IN.value, arr_s - in_s + new_s, arr_t - in_t + new_t,
                   slot.starts_at, actor)
     if not entry.admitted:
