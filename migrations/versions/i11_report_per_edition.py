@@ -26,17 +26,21 @@ COUNTS = ("internal_teachers", "internal_students", "media_national", "media_pro
 
 
 def upgrade():
-    with op.batch_alter_table("slot", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("host_department_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f("fk_slot_host_department_id_department"),
-                                    "department", ["host_department_id"], ["id"])
-    with op.batch_alter_table("event_department", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("position", sa.Integer(), nullable=False,
-                                      server_default="0"))
-    with op.batch_alter_table("edition", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("accept_late_submissions", sa.Boolean(), nullable=False,
-                                      server_default=sa.true()))
-        batch_op.add_column(sa.Column("report_titles", sa.JSON(), nullable=True))
+    # Plain ALTERs, never a table rebuild: on SQLite rebuilding slot or edition (which bookings
+    # and events refer to) fails on a database that has data.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE slot ADD COLUMN host_department_id INTEGER CONSTRAINT "
+                   "fk_slot_host_department_id_department REFERENCES department (id)")
+    else:
+        op.add_column("slot", sa.Column("host_department_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f("fk_slot_host_department_id_department"), "slot",
+                              "department", ["host_department_id"], ["id"])
+    op.add_column("event_department", sa.Column("position", sa.Integer(), nullable=False,
+                                                server_default="0"))
+    op.add_column("edition", sa.Column("accept_late_submissions", sa.Boolean(), nullable=False,
+                                       server_default="1"))
+    op.add_column("edition", sa.Column("report_titles", sa.JSON(), nullable=True,
+                                       server_default=sa.text("'{}'")))
     with op.batch_alter_table("activity_report_entry", schema=None) as batch_op:
         for name in COUNTS:
             batch_op.alter_column(name, existing_type=sa.Integer(), nullable=True)
@@ -46,8 +50,6 @@ def upgrade():
         "SELECT key, value FROM report_setting WHERE key LIKE 'title.%'"))}
     bind.execute(sa.text("UPDATE edition SET report_titles = :titles"),
                  {"titles": json.dumps(titles, ensure_ascii=False)})
-    with op.batch_alter_table("edition", schema=None) as batch_op:
-        batch_op.alter_column("report_titles", existing_type=sa.JSON(), nullable=False)
     op.drop_table("report_setting")
 
 
@@ -77,4 +79,4 @@ def downgrade():
     with op.batch_alter_table("slot", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_slot_host_department_id_department"),
                                  type_="foreignkey")
-        batch_op.drop_column("host_department_id")
+        batch_op.drop_column("host_department_id")  # (SQLite: only on an empty database)

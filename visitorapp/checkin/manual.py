@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime
 
 from ..audit.models import log_action
+from ..booking.noshows import slot_ended
 from ..errors import DomainError
 from ..programme.models import Venue
 from . import outcome, presence, services
@@ -28,7 +29,7 @@ def record_arrival(holder: Holder, students: int, teachers: int, note: str, acto
                    now: datetime, venue: Venue | None = None) -> CheckIn:
     """Record ``students`` + ``teachers`` of ``holder`` as arrived at its slot (slot ended)."""
     slot = holder.slot
-    if now < slot.ends_at:
+    if not slot_ended(slot, now):
         raise ManualArrivalError("slot_not_ended", "场次尚未结束：到场请在入口扫码或输入预约号核验。"
                                                    "补录用于场次结束后按纸质签到表补记。")
     if not note.strip():

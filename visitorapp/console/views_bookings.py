@@ -7,7 +7,7 @@ from ..booking import approval
 from ..booking import services as booking_services
 from ..booking.forms import HeadcountForm
 from ..booking.models import STAGE_LABELS, Booking, BookingStatus
-from ..booking.noshows import no_show_ids
+from ..booking.noshows import no_show_ids, slot_ended
 from ..checkin import holders, manual
 from ..checkin.actors import Actor
 from ..checkin.history import gate_record
@@ -72,7 +72,7 @@ def _render_detail(booking, details=None, headcount=None, cancel=None, reject=No
         headcount=headcount or HeadcountForm(obj=booking),
         cancel=cancel or StaffCancelForm(), reject=reject or RejectForm(), action=ActionForm(),
         arrival=arrival or ManualArrivalForm(students=booking.students, teachers=booking.teachers),
-        may_record_arrival=booking.is_active and now >= booking.slot.ends_at,
+        may_record_arrival=booking.is_active and slot_ended(booking.slot, now),
         statuses=BookingStatus, gate=gate), status
 
 
