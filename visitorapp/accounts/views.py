@@ -31,10 +31,7 @@ def load_user(session_id: str) -> User | None:
 def home_for(user: User) -> str:
     """Where a role lands after signing in."""
     endpoints = {Role.GATE: "checkin.gate", Role.REPORTER: "reports.department_home"}
-    endpoint = endpoints.get(user.role, "console.dashboard")
-    if endpoint not in current_app.view_functions:
-        endpoint = "programme.index"
-    return url_for(endpoint)
+    return url_for(endpoints.get(user.role, "console.dashboard"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

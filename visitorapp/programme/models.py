@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime
 from ..extensions import db
-from ..timeutil import local, utcnow
+from ..timeutil import local, local_day_bounds, utcnow
 
 
 class ParticipationMode(enum.StrEnum):
@@ -264,6 +264,12 @@ class Slot(db.Model):
         """接待单位 as 附件1 counts it (``host_id``; the report applies the same rule in bulk)."""
         return host_id(self.host_department_id, [d.id for d in self.event.responsible_departments],
                        self.venue.host_department_id if self.venue else None)
+
+    @classmethod
+    def starts_on(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL: the slot starts on this Shanghai calendar day (``local_day`` in a query)."""
+        start, end = local_day_bounds(day)
+        return sa.and_(cls.starts_at >= start, cls.starts_at < end)
 
     def overlaps(self, other: "Slot") -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
