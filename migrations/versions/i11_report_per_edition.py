@@ -7,7 +7,7 @@ A count a department never entered was stored as 0; it cannot be told apart from
 more, so existing zeros stay zeros.
 
 Revision ID: i11_report_per_edition
-Revises: 5e1a13a0c0de
+Revises: i12_edition_contact
 Create Date: 2026-12-02 09:40:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i11_report_per_edition"
-down_revision = "5e1a13a0c0de"
+down_revision = "i12_edition_contact"
 branch_labels = None
 depends_on = None
 

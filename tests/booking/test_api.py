@@ -50,7 +50,7 @@ def test_slots_of_a_day_with_offset_times_and_remaining(client, db):
         "id": morning.id, "event": "开放全国化学会科普基地及精艺楼", "event_id": event.id,
         "venue": "全国化学会科普基地·精艺楼", "building": "精艺楼", "label": "化工体验路线",
         "starts_at": "2027-05-12T08:30:00+08:00", "ends_at": "2027-05-12T10:00:00+08:00",
-        "capacity": 60, "remaining": 39, "is_open": True}
+        "capacity": 60, "remaining": 39, "bookable": 39, "is_open": True}
 
 
 def test_slots_near_midnight_belong_to_their_shanghai_day(client, db):

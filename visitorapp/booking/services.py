@@ -116,7 +116,18 @@ def change_headcount(booking: Booking, students: int, teachers: int, *, actor: s
     before = {"students": booking.students, "teachers": booking.teachers}
     delta = (students + teachers) - booking.headcount
     if delta > 0:
-        capacity.take_places(booking.slot, delta, holder=holder_of(booking))
+        try:
+            capacity.take_places(booking.slot, delta, holder=holder_of(booking))
+        except capacity.CapacityError as exc:
+            if exc.code != "slot_full":
+                raise
+            # Say it in totals, as the teacher typed them, not only the increase.
+            remaining = exc.details.get("remaining", 0)
+            raise capacity.CapacityError(
+                "slot_full", f"该场次剩余名额不足：贵团现为{booking.headcount}人，改为"
+                             f"{students + teachers}人需再增加{delta}人，场次只剩{remaining}人，"
+                             f"最多可改为{booking.headcount + remaining}人。",
+                remaining=remaining) from None
     elif delta < 0:
         capacity.release_places(booking.slot, -delta, holder=holder_of(booking))
     booking.students, booking.teachers = students, teachers
@@ -202,16 +213,19 @@ def by_manage_token(token: str) -> Booking:
 
 
 def alternatives(slot: Slot, persons: int, limit: int = 6) -> list[Slot]:
-    """Other open group slots of the same edition with room for ``persons``, soonest first."""
+    """Other open group slots of the same edition that can really take ``persons`` now (slot,
+    venue at that time, campus day: ``capacity.places_left``), same event first, then soonest."""
     now = utcnow()
-    return list(db.session.scalars(
+    candidates = list(db.session.scalars(
         sa.select(Slot).join(Slot.event)
         .where(Event.edition_id == slot.event.edition_id, Slot.id != slot.id,
                Event.mode == ParticipationMode.GROUP, Slot.is_open.is_(True),
                Slot.is_rehearsal.is_(False), Slot.starts_at > now,
                Slot.capacity - Slot.booked >= persons)
         .order_by(sa.case((Slot.event_id == slot.event_id, 0), else_=1), Slot.starts_at)
-        .limit(limit)))
+        .limit(limit * 4)))
+    left = capacity.places_left(candidates)
+    return [s for s in candidates if left[s.id] >= persons][:limit]
 
 
 def _require_holding(booking: Booking) -> None:

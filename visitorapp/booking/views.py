@@ -7,11 +7,12 @@ from .. import ratelimits
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import show_error
+from ..forms import is_carried_over, keeps_typed_input, show_error
 from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
 from ..timeutil import utcnow
+from ..web import id_arg
 from . import capacity, moves, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
 
@@ -41,14 +42,20 @@ def slots():
     if day not in days and days:
         day = days[0]
     slots = programme.group_slots(edition, day) if day else []
+    only = id_arg("event")  # from the programme page: that event's slots (其他场次 one tap away)
+    event = next((s.event for s in slots if s.event_id == only), None)
+    if event is not None:
+        slots = [s for s in slots if s.event_id == only]
     by_venue = {}
     for slot in slots:
         by_venue.setdefault(slot.venue, []).append(slot)
     return render_template("booking/slots.html", edition=edition, days=days, day=day,
-                           by_venue=by_venue, booking_open=edition.booking_open())
+                           by_venue=by_venue, booking_open=edition.booking_open(), event=event,
+                           left=capacity.places_left(slots))
 
 
 @bp.route("/book/<int:slot_id>", methods=["GET", "POST"])
+@keeps_typed_input
 @ratelimits.public_form(methods=["POST"])
 def new(slot_id: int):
     """The group booking form for one slot, with the privacy notice before submitting.
@@ -62,7 +69,10 @@ def new(slot_id: int):
     problem = rules.bookable_problem(slot)
     form_error = problem.message if problem else None
     alternatives = []
-    if problem is None and form.validate_on_submit():
+    carried = is_carried_over()  # typed on a full slot's page: show it here, filled in
+    if carried:
+        pass
+    elif problem is None and form.validate_on_submit():
         details = form.details()
         try:
             booking = atomic(services.create_booking, slot, details, source="web")
@@ -79,14 +89,16 @@ def new(slot_id: int):
             return redirect(url_for("booking.confirmation", token=booking.manage_token))
     elif problem is None and form.is_submitted():
         _check_group_early(form, slot.event.edition)
-    elif problem is None and (slot.is_full or not slot.is_open):
+    left = capacity.places_left([slot])[slot.id]
+    if problem is None and request.method == "GET" and left <= 0:
         form_error = _unavailable_message(slot)
         alternatives = services.alternatives(slot, 1)
-    status = 422 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" and not carried else 200
     return render_template("booking/new.html", slot=slot, edition=slot.event.edition, form=form,
-                           form_error=form_error, alternatives=alternatives,
-                           show_form=problem is None and (request.method == "POST" or (
-                               slot.is_open and not slot.is_full))), status
+                           form_error=form_error, alternatives=alternatives, left=left,
+                           alternatives_left=capacity.places_left(alternatives),
+                           show_form=problem is None and (request.method == "POST" or left > 0)), \
+        status
 
 
 @bp.get("/b/<token>/confirmed")
@@ -180,6 +192,8 @@ def _check_group_early(form: BookingForm, edition) -> None:
 def _unavailable_message(slot: Slot) -> str:
     if not slot.is_open:
         return capacity.closed_message(slot)
+    if not slot.is_full:  # the slot has places, the venue at that time or the campus day not
+        return "该时段场馆在场人数或全校当日接待人数已达上限，请选择下列仍有名额的场次。"
     return "该场次已约满，请选择下列仍有名额的场次。"
 
 

@@ -81,6 +81,24 @@ class Edition(db.Model):
     #: (Server defaults here and above: an INSERT that does not name them still works.)
     report_titles: Mapped[dict | None] = mapped_column(sa.JSON, server_default=sa.text("'{}'"))
 
+    # --- whom to call (shown on the confirmation, 确认函, ticket, every e-mail, privacy page) ---
+    #: 联系人, e.g. "活动周工作组 王老师".
+    contact_name: Mapped[str] = mapped_column(sa.String(50), server_default="")
+    #: 联系电话 (one or more numbers as staff write them).
+    contact_phone: Mapped[str] = mapped_column(sa.String(50), server_default="")
+    #: 地址: where visitors come to.
+    address: Mapped[str] = mapped_column(sa.String(200), server_default="")
+    #: 交通/停车: how to get there, where coaches park.
+    directions: Mapped[str] = mapped_column(sa.String(500), server_default="")
+
+    #: Server defaults are read back when first used, not in the INSERT's RETURNING (see
+    #: Event.one_per_slot).
+    __mapper_args__ = {"eager_defaults": False}
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_name or self.contact_phone or self.address or self.directions)
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     theme_days: Mapped[list["ThemeDay"]] = relationship(
@@ -145,6 +163,14 @@ class Venue(db.Model):
 
     host_department: Mapped[Department | None] = relationship()
 
+    @property
+    def place(self) -> str:
+        """The name people read: "全国化学会科普基地·精艺楼", with the building added only when
+        the name does not already say it (never "…·精艺楼 · 精艺楼")."""
+        if not self.building or self.building in self.name:
+            return self.name
+        return f"{self.name} · {self.building}"
+
 
 event_department = sa.Table(
     "event_department",
@@ -179,6 +205,12 @@ class Event(db.Model):
                 values_callable=lambda e: [m.value for m in e]),
         default=EventCategory.OTHER)
     is_published: Mapped[bool] = mapped_column(default=True)
+    #: Individual events: False = 每人限报一个场次 (one slot per person); True = one per slot, so a
+    #: person may take several slots of the event (the fair's 专区: 简历门诊 and 模拟面试).
+    #: (Server-side default only, like the contact columns: an INSERT that does not set it leaves
+    #: the column out, so code and tests working at an older schema revision keep working.)
+    one_per_slot: Mapped[bool] = mapped_column(server_default=sa.false())
+    __mapper_args__ = {"eager_defaults": False}
 
     edition: Mapped[Edition] = relationship(back_populates="events")
     theme_day: Mapped[ThemeDay | None] = relationship()
@@ -248,6 +280,12 @@ class Slot(db.Model):
     )
 
     @property
+    def title(self) -> str:
+        """The event and, when set, the slot's label (the route: 化工体验路线 / 制药体验路线), which
+        is what tells two slots at the same time and place apart wherever a slot is named."""
+        return f"{self.event.name}（{self.label}）" if self.label else self.event.name
+
+    @property
     def remaining(self) -> int:
         return max(0, self.capacity - self.booked)
 
@@ -290,6 +328,9 @@ def host_id(slot_host_id: int | None, responsible_ids: list[int],
     if venue_host_id is not None and venue_host_id in responsible_ids:
         return venue_host_id
     return None
+def slot_title_sql():
+    """``Slot.title`` as an SQL expression (exports, lists): the event, and the route label."""
+    return sa.case((Slot.label != "", Event.name + "（" + Slot.label + "）"), else_=Event.name)
 
 
 class CampusDay(db.Model):

@@ -17,7 +17,13 @@ from ..extensions import db
 from ..programme.models import ParticipationMode, Slot
 from ..timeutil import format_datetime, utcnow
 from . import notifications
-from .models import Registration, RegistrationQuestion, RegistrationStatus, new_reference
+from .models import (
+    Registration,
+    RegistrationQuestion,
+    RegistrationStatus,
+    new_reference,
+    scope_for,
+)
 
 
 @dataclass
@@ -42,11 +48,14 @@ class PersonDetails:
 
 
 class DuplicateRegistration(DomainError):
-    """This mobile already holds a slot of the event. Like DuplicateBooking, the message names
-    no registration (not its slot, not its reference): it points to the recovery page."""
+    """This mobile already holds a slot of the event (or this slot, for a one-per-slot event).
+    Like DuplicateBooking, the message names no registration (not its slot, not its reference):
+    it points to the recovery page."""
 
-    def __init__(self):
-        super().__init__("duplicate", "该手机号已报名此活动（每人限报一个场次），无需重复报名。"
+    def __init__(self, per_slot: bool = False):
+        what = "此场次，无需重复报名（本活动可另报其他场次）" if per_slot else \
+            "此活动（每人限报一个场次），无需重复报名"
+        super().__init__("duplicate", f"该手机号已报名{what}。"
                                       "如需查看、改约或取消，请使用报名成功时的管理链接；找不到链接可通过"
                                       "“找回预约/报名”页面发送到报名时填写的邮箱。", field="mobile")
 
@@ -97,12 +106,14 @@ def create_registration(slot: Slot, details: PersonDetails, *, source: str = "we
         rules.check_published(slot)
     if enforce_window:
         check_registrable(slot)
-    if find_duplicate(slot.event_id, details.mobile) is not None:
-        raise DuplicateRegistration()
+    per_slot = slot.event.one_per_slot
+    if find_duplicate(slot, details.mobile) is not None:
+        raise DuplicateRegistration(per_slot)
     if not places_held:
         capacity.take_places(slot, 1, visitors=not details.is_internal)
-    registration = Registration(slot=slot, event_id=slot.event_id, reference=_unique_reference(slot),
-                                source=source, **details.as_dict())
+    registration = Registration(slot=slot, event_id=slot.event_id, slot_scope=scope_for(slot),
+                                reference=_unique_reference(slot), source=source,
+                                **details.as_dict())
     try:
         # add inside the savepoint: begin_nested() flushes pending objects before it starts.
         with db.session.begin_nested():
@@ -110,9 +121,9 @@ def create_registration(slot: Slot, details: PersonDetails, *, source: str = "we
             db.session.flush()
     except IntegrityError:
         # A concurrent request from the same mobile won the unique index.
-        if find_duplicate(slot.event_id, details.mobile) is None:
+        if find_duplicate(slot, details.mobile) is None:
             raise
-        raise DuplicateRegistration() from None
+        raise DuplicateRegistration(per_slot) from None
     log_action("registration.create", registration, actor="报名人（网页）" if source == "web" else None,
                summary=f"{registration.reference} {slot.event.name}")
     notifications.registration_confirmed(registration)
@@ -145,10 +156,13 @@ def move_registration(registration: Registration, new_slot: Slot, *, actor: str 
     if enforce_deadline:
         rules.check_changeable(old)
     check_registrable(new_slot)
+    if scope_for(new_slot) and find_duplicate(new_slot, registration.mobile) is not None:
+        raise DuplicateRegistration(per_slot=True)
     visitors = not registration.is_internal
     capacity.take_places(new_slot, 1, visitors=visitors)
     capacity.release_places(old, 1, visitors=visitors)
     registration.slot = new_slot
+    registration.slot_scope = scope_for(new_slot)
     log_action("registration.move", registration, actor=actor or "报名人（管理链接）",
                before={"slot_id": old.id}, after={"slot_id": new_slot.id},
                summary=f"{registration.reference} 改约 {format_datetime(new_slot.starts_at)}")
@@ -165,11 +179,12 @@ def other_slots(registration: Registration) -> list[Slot]:
                               Slot.booked < Slot.capacity).order_by(Slot.starts_at)))
 
 
-def find_duplicate(event_id: int, mobile: str) -> Registration | None:
-    """The registration this mobile already holds for the event — for the rule, never shown."""
+def find_duplicate(slot: Slot, mobile: str) -> Registration | None:
+    """The registration this mobile already holds that rules out one in ``slot``: any slot of the
+    event (每人限报一个场次), or this slot for a one-per-slot event — for the rule, never shown."""
     return db.session.scalar(sa.select(Registration).where(
-        Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
-        Registration.mobile == mobile))
+        Registration.event_id == slot.event_id, Registration.slot_scope == scope_for(slot),
+        Registration.status == RegistrationStatus.CONFIRMED, Registration.mobile == mobile))
 
 
 def repeated_student_numbers(event_id: int) -> set[str]:

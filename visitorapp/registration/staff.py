@@ -6,10 +6,12 @@ from ..accounts.access import roles_required
 from ..accounts.models import Role
 from ..audit.models import log_action
 from ..database import atomic
+from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
 from ..programme.models import Event, ParticipationMode
 from ..programme.params import redirect_legacy, requested_edition
+from ..tickets import services as tickets
 from . import services, uploads
 from .forms import QuestionForm
 from .models import QuestionKind, Registration, RegistrationQuestion
@@ -76,6 +78,21 @@ def delete_question(question_id: int):
     atomic(remove)
     flash("已删除报名问题。", "success")
     return redirect(url_for(".event", event_id=event_id))
+
+
+@bp.post("/<int:registration_id>/resend")
+@roles_required(Role.ORGANIZER)
+def resend(registration_id: int):
+    """重发确认邮件: the confirmation with the ticket again, to the registrant's address (audited)."""
+    registration = db.get_or_404(Registration, registration_id)
+    if ActionForm().validate_on_submit():
+        try:
+            sent_to = atomic(tickets.resend_confirmation, registration)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"{registration.reference} 的确认邮件已重新发送至 {sent_to}。", "success")
+    return redirect(url_for(".event", event_id=registration.event_id))
 
 
 @bp.get("/<int:registration_id>/files/<field>")

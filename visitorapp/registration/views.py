@@ -2,11 +2,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from .. import ratelimits
-from ..booking import moves, rules
+from ..booking import capacity, moves, rules
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import ActionForm, show_error
+from ..forms import ActionForm, is_carried_over, keeps_typed_input, show_error
 from ..programme import services as programme
 from ..programme.models import ParticipationMode, Slot
 from ..timeutil import utcnow
@@ -23,11 +23,13 @@ def events():
     edition = programme.current_edition()
     if edition is None:
         abort(404)
-    return render_template("registration/events.html", edition=edition,
-                           events=services.individual_events(edition))
+    events = services.individual_events(edition)
+    return render_template("registration/events.html", edition=edition, events=events,
+                           left=capacity.places_left([s for e in events for s in e.slots]))
 
 
 @bp.route("/r/<int:slot_id>", methods=["GET", "POST"])
+@keeps_typed_input
 @ratelimits.public_form(methods=["POST"])
 def new(slot_id: int):
     """The registration form for one slot; a full slot offers the waiting list instead."""
@@ -37,7 +39,8 @@ def new(slot_id: int):
         abort(404)
     questions = services.questions_for(slot.event_id)
     form = registration_form_class(questions)()
-    if form.validate_on_submit():
+    carried = is_carried_over()  # back from a refused submission: filled in, not yet sent
+    if not carried and form.validate_on_submit():
         try:
             values = {f.name: f.data for f in form.extra_fields()}
             details = form.details(answer_store.store_answers(questions, values))
@@ -53,9 +56,10 @@ def new(slot_id: int):
             else:
                 return redirect(url_for("registration.manage", token=registration.manage_token,
                                         new=1))
-    status = 422 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" and not carried else 200
     db.session.refresh(slot)
-    return render_template("registration/new.html", slot=slot, form=form), status
+    return render_template("registration/new.html", slot=slot, form=form,
+                           left=capacity.places_left([slot])[slot.id]), status
 
 
 @bp.get("/my/<token>")
