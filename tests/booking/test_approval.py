@@ -118,7 +118,7 @@ def organizer(client, login, db):
 
 
 def test_an_organizer_confirms_and_the_leader_gets_the_ticket(client, db, pending, organizer, slot):
-    listing = client.get(f"/console/bookings?year={slot.event.edition.year}").get_data(as_text=True)
+    listing = client.get(f"/console/bookings?edition={slot.event.edition.year}").get_data(as_text=True)
     assert "个预约待审核" in listing
     detail = client.get(f"/console/bookings/{pending.id}").get_data(as_text=True)
     assert "审核通过" in detail and "审核不通过" in detail

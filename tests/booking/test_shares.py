@@ -203,7 +203,7 @@ def test_organizers_set_the_shares_in_the_console_and_it_is_audited(client, logi
     from visitorapp.audit.models import AuditEntry
     edition = day_slots[0].event.edition
     login(create_user(Role.ORGANIZER))
-    response = client.post(f"/console/settings?year={edition.year}", data=settings_data(
+    response = client.post(f"/console/settings?edition={edition.year}", data=settings_data(
         max_persons_per_mobile_day=120, max_persons_per_school_day=""))
     assert response.status_code == 302
     db.session.refresh(edition)
@@ -212,6 +212,6 @@ def test_organizers_set_the_shares_in_the_console_and_it_is_audited(client, logi
                               .order_by(AuditEntry.id.desc()))
     assert (entry.before["max_persons_per_mobile_day"], entry.after["max_persons_per_mobile_day"]) \
         == (100, 120)
-    page = client.get(f"/console/settings?year={edition.year}").get_data(as_text=True)
+    page = client.get(f"/console/settings?edition={edition.year}").get_data(as_text=True)
     assert "同一领队手机号每天最多预约人数" in page and 'value="120"' in page
 

@@ -1,6 +1,8 @@
 """The presence migration turns check-ins of the old shape (one entry, one exit per ticket) into
 movements with attendance and presence, so the demo's past week keeps its figures."""
-from datetime import timedelta
+import uuid
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -8,7 +10,6 @@ from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
 from tests.conftest import PG_URL, base_config, create_pg_database, drop_pg_database
-from tests.factories import create_booking, create_event, create_slot, create_venue
 from visitorapp import create_app
 from visitorapp.checkin import counts
 from visitorapp.extensions import db
@@ -27,17 +28,43 @@ def migrated_app(tmp_path):
         drop_pg_database(PG_URL, url)
 
 
+def _insert(table_name: str, /, **values) -> int:
+    """A row in the schema as it is at the old revision (reflected, so later columns of the
+    models do not matter): the given values, a harmless one for every other required column."""
+    table = sa.Table(table_name, sa.MetaData(), autoload_with=db.session.connection())
+    row = dict(values)
+    for col in table.columns:
+        if col.name in row or col.primary_key or col.nullable or col.server_default is not None:
+            continue
+        kind = col.type.python_type
+        row[col.name] = (False if kind is bool else 0 if kind is int else {} if kind is dict
+                         else datetime.now(UTC) if kind is datetime else date.today()
+                         if kind is date else uuid.uuid4().hex[:getattr(col.type, "length", None) or 32])
+    return db.session.execute(table.insert().values(**row)).inserted_primary_key[0]
+
+
+class _Booking:
+    def __init__(self, slot_id, students, teachers):
+        self.reference = f"TY-0513-{uuid.uuid4().hex[:4].upper()}"
+        self.id = _insert("booking", slot_id=slot_id, reference=self.reference, students=students,
+                          teachers=teachers, status="confirmed", school_stage="senior",
+                          school_name="株洲市第二中学", source="web")
+
+
 def test_old_check_ins_become_movements(migrated_app):
-    from datetime import datetime
     script = ScriptDirectory.from_config(migrated_app.extensions["migrate"].migrate.get_config())
     upgrade(revision=script.get_revision("i10_presence").down_revision)
     day_start = datetime(2026, 5, 13, 9, 0, tzinfo=TZ)
-    lab, other = create_venue("精艺楼"), create_venue("创新楼")
-    event = create_event()
-    slot = create_slot(event, lab, starts_at=day_start, capacity=300)
-    stayed, left, never = (create_booking(slot, students=40, teachers=2),
-                           create_booking(slot, students=30, teachers=2),
-                           create_booking(slot, students=20, teachers=1))
+    lab = SimpleNamespace(id=_insert("venue", name="精艺楼", safe_occupancy=500))
+    other = SimpleNamespace(id=_insert("venue", name="创新楼", safe_occupancy=500))
+    edition = _insert("edition", year=2026, title="测试活动周", starts_on=day_start.date(),
+                      ends_on=day_start.date() + timedelta(days=6))
+    event = _insert("event", edition_id=edition, seq=1, name="开放科普基地", mode="group",
+                    category="other", is_published=True)
+    slot = _insert("slot", event_id=event, venue_id=lab.id, starts_at=day_start,
+                   ends_at=day_start + timedelta(minutes=90), capacity=300, is_open=True,
+                   is_rehearsal=False)
+    stayed, left, never = _Booking(slot, 40, 2), _Booking(slot, 30, 2), _Booking(slot, 20, 1)
     db.session.commit()
     old = sa.text("INSERT INTO check_in (client_id, booking_id, venue_id, direction, students, "
                   "teachers, result, message, warnings, token, scanned_at, synced_at, offline, "

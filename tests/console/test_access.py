@@ -8,7 +8,7 @@ from visitorapp.accounts.models import Role
 
 def console_pages(w) -> list[str]:
     return [
-        "/console/", f"/console/live/panel?year={w.edition.year}", "/console/live.json",
+        "/console/", f"/console/live/panel?edition={w.edition.year}", "/console/live.json",
         "/console/events", "/console/events/new", f"/console/events/{w.event.id}/edit",
         f"/console/events/{w.event.id}/slots/new", f"/console/slots/{w.slot.id}/edit",
         "/console/slots/bulk", "/console/venues", "/console/venues/new",

@@ -39,7 +39,7 @@ def test_dashboard_page_refreshes_itself_without_inline_script(client, world, or
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'src="/static/js/console-live.js"' in html
-    assert 'data-refresh="10"' in html and f"/console/live/panel?year={world.edition.year}" in html
+    assert 'data-refresh="10"' in html and f"/console/live/panel?edition={world.edition.year}" in html
     assert "<noscript><meta http-equiv=\"refresh\"" in html
     assert "onclick" not in html and "<script>" not in html
     assert "42/100" in html and "每日上限 1500" in html
@@ -49,7 +49,7 @@ def test_dashboard_page_refreshes_itself_without_inline_script(client, world, or
 
 def test_panel_follows_new_bookings(client, db, world, organizer):
     day = world.slot.local_day.isoformat()
-    url = f"/console/live/panel?year={world.edition.year}&day={day}"
+    url = f"/console/live/panel?edition={world.edition.year}&day={day}"
     assert "42/100" in client.get(url).get_data(as_text=True)
     create_booking(world.slot, students=10, teachers=1)
     db.session.commit()

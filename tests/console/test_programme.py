@@ -21,7 +21,7 @@ def organizer(client, login, world):
 def test_create_event_with_departments(client, db, world, organizer):
     lead, helper = create_department("宣传统战部", "office"), create_department("化学工程学院")
     db.session.commit()
-    response = client.post(f"/console/events/new?year={world.edition.year}", data={
+    response = client.post(f"/console/events/new?edition={world.edition.year}", data={
         "seq": 18, "name": "非遗技艺展示", "theme_day_id": world.edition.theme_days[0].id,
         "content": "现场展示", "audience": "中小学生", "mode": "group", "category": "two_into",
         "lead_ids": [lead.id], "responsible_ids": [helper.id], "is_published": "y"})
@@ -152,7 +152,7 @@ def settings_data(**kw):
 
 
 def test_settings_update(client, db, world, organizer):
-    response = client.post(f"/console/settings?year={world.edition.year}", data=settings_data())
+    response = client.post(f"/console/settings?edition={world.edition.year}", data=settings_data())
     assert response.status_code == 302
     db.session.refresh(world.edition)
     e = world.edition
@@ -168,7 +168,7 @@ def test_settings_update(client, db, world, organizer):
     ({"daily_cap": 0}, "应为1–100000之间的整数"),
 ])
 def test_settings_refuse_bad_values(client, db, world, organizer, override, message):
-    response = client.post(f"/console/settings?year={world.edition.year}",
+    response = client.post(f"/console/settings?edition={world.edition.year}",
                            data=settings_data(**override))
     assert message in response.get_data(as_text=True)
     db.session.refresh(world.edition)
@@ -177,28 +177,28 @@ def test_settings_refuse_bad_values(client, db, world, organizer, override, mess
 
 def test_copy_edition_for_next_year(client, db, world, organizer):
     year = world.edition.year + 1
-    start = world.edition.starts_on + timedelta(days=364)
-    response = client.post(f"/console/editions/copy?year={world.edition.year}",
+    start = world.edition.starts_on.replace(year=year, day=10)  # a start inside the new year
+    response = client.post(f"/console/editions/copy?edition={world.edition.year}",
                            data={"year": year, "starts_on": start.isoformat()})
     assert response.status_code == 302
     copy = db.session.scalar(sa.select(Edition).where(Edition.year == year))
     assert copy.starts_on == start and [e.name for e in copy.events] == ["开放科普基地"]
     assert len(copy.events[0].slots) == 1 and copy.events[0].slots[0].booked == 0
     assert audit_actions(db, "edition.copy")[-1].object_id == copy.id
-    again = client.post(f"/console/editions/copy?year={world.edition.year}",
+    again = client.post(f"/console/editions/copy?edition={world.edition.year}",
                         data={"year": year, "starts_on": start.isoformat()}, follow_redirects=True)
     assert f"{year}年活动周已存在" in again.get_data(as_text=True)
 
 
 def test_year_switcher_after_copy(client, db, world, organizer):
     year = world.edition.year + 1
-    client.post(f"/console/editions/copy?year={world.edition.year}",
-                data={"year": year, "starts_on": (world.edition.starts_on + timedelta(days=364))})
-    html = client.get(f"/console/events?year={world.edition.year}").get_data(as_text=True)
-    assert f'href="/console/events?year={year}"' in html
-    newer = client.get(f"/console/events?year={year}").get_data(as_text=True)
+    client.post(f"/console/editions/copy?edition={world.edition.year}",
+                data={"year": year, "starts_on": world.edition.starts_on.replace(year=year, day=10)})
+    html = client.get(f"/console/events?edition={world.edition.year}").get_data(as_text=True)
+    assert f'href="/console/events?edition={year}"' in html
+    newer = client.get(f"/console/events?edition={year}").get_data(as_text=True)
     assert "开放科普基地" in newer
-    assert client.get("/console/events?year=1999").status_code == 404
+    assert client.get("/console/events?edition=1999").status_code == 404
 
 
 def test_slot_capacity_cannot_exceed_the_venue_safe_occupancy(client, db, world, organizer):

@@ -98,7 +98,10 @@ def test_departments_per_row(seeded):
     assert names(events[10].responsible_departments) == ["化学工程学院", "制药与生物工程学院"]
     assert names(events[12].responsible_departments) == ["马克思主义学院"]
     assert names(events[13].responsible_departments) == ["后勤处"]
-    assert sorted(names(events[4].lead_departments)) == sorted(["校企合作处", "工会", "对外交流处"])
+    assert names(events[4].lead_departments) == ["校企合作处", "工会", "对外交流处"]  # the plan's order
+    assert names(events[1].responsible_departments) == ["各党总支"]
+    for seq in (11, 12, 13, 14):  # row 10's 教务处统筹 covers the day; no lead of their own
+        assert events[seq].lead_departments == []
     assert sorted(names(events[3].responsible_departments)) == sorted(
         ["组织人事部", "科研产业处", "校企合作处", *colleges])
     assert sorted(names(events[16].lead_departments)) == sorted(colleges)
@@ -107,7 +110,24 @@ def test_departments_per_row(seeded):
     responsible = names(events[17].responsible_departments)
     assert "宣传统战部" in responsible and "宣传部" not in responsible
     assert set(colleges) <= set(responsible) and "保卫处" in responsible
+    assert responsible[:6] == ["党政办公室", "宣传统战部", "学生工作部", "保卫处", "后勤处", "教务处"]
     assert names(events[15].lead_departments) == ["团委"]
+
+
+def test_the_demo_report_adds_up_and_every_slot_has_a_host(seeded, client, login):
+    """The simulated week of issue 11: no unit reports another's visitors, 教务处 coordinates."""
+    from tests.factories import create_user
+    from visitorapp.reports import layout, statistics
+    from visitorapp.timeutil import utcnow
+    college, units = statistics.all_reports(seeded, utcnow())
+    assert college.unhosted == [] and layout.reconcile(college, units)[1] == []
+    by_name = {r.department.name: r for r in units}
+    assert by_name["教务处"].total.arrived == 0
+    assert [r.coordinating for r in by_name["教务处"].rows if r.seq == 10] == [True]
+    assert sum(r.total.arrived for r in units) == college.total.arrived
+    login(create_user())
+    page = client.get(f"/reports/college?edition={seeded.year}").get_data(as_text=True)
+    assert "report-mismatch" not in page and "牵头：—；责任：宣传统战部" in page
 
 
 def test_experience_day_venues_and_slots(seeded, db):

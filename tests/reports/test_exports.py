@@ -39,7 +39,7 @@ def csv_rows(response):
 
 
 def test_attendance_xlsx_has_frozen_header_real_numbers_and_dates(client, organizer, week, db):
-    response = client.get(f"/reports/exports/attendance.xlsx?edition={week['edition'].id}")
+    response = client.get(f"/reports/exports/attendance.xlsx?edition={week['edition'].year}")
     assert response.is_streamed
     assert "attachment" in response.headers["Content-Disposition"]
     ws = xlsx(response)
@@ -47,8 +47,10 @@ def test_attendance_xlsx_has_frozen_header_real_numbers_and_dates(client, organi
     assert header[:7] == ["预约号", "日期", "时间", "活动", "场馆", "学校", "学段"]
     assert header[10:15] == ["实到学生", "实到教师", "实到合计", "签到时间", "到场情况"]
     assert ws.freeze_panes == "A2"
-    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert len(rows) == 4
+    *body, total = ws.iter_rows(min_row=2, values_only=True)
+    rows = {r[0]: r for r in body}
+    assert len(rows) == 4 and total[0] == "合计（4条）"
+    assert total[12] == sum(r[12] for r in body) == 43 + 27 + 53
     for booking in week["bookings"]:
         row = rows[booking.reference]
         assert row[5] == booking.school_name
@@ -66,12 +68,13 @@ def test_attendance_xlsx_has_frozen_header_real_numbers_and_dates(client, organi
 
 
 def test_bookings_csv_has_bom_masks_mobiles_and_matches_database(client, organizer, week, db):
-    response = client.get(f"/reports/exports/bookings.csv?edition={week['edition'].id}")
+    response = client.get(f"/reports/exports/bookings.csv?edition={week['edition'].year}")
     assert response.is_streamed
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     rows = csv_rows(response)
     assert rows[0][:3] == ["预约号", "日期", "时间"]
-    by_ref = {r[0]: r for r in rows[1:]}
+    by_ref = {r[0]: r for r in rows[1:-1]}
+    assert rows[-1][0] == "合计（4条）" and rows[-1][10] == str(sum(b.headcount for b in week["bookings"]))
     for booking in db.session.scalars(sa.select(Booking)):
         row = by_ref[booking.reference]
         assert row[1] == booking.slot.local_day.isoformat()
@@ -80,10 +83,10 @@ def test_bookings_csv_has_bom_masks_mobiles_and_matches_database(client, organiz
 
 
 def test_full_mobiles_only_on_request_and_the_export_is_audited(client, organizer, week, db):
-    edition = week["edition"].id
+    edition = week["edition"].year
     response = client.get(f"/reports/exports/bookings.xlsx?edition={edition}&full_mobile=y")
     ws = xlsx(response)
-    mobiles = {r[12] for r in ws.iter_rows(min_row=2, values_only=True)}
+    mobiles = {r[12] for r in list(ws.iter_rows(min_row=2, values_only=True))[:-1]}
     assert mobiles == {b.leader_mobile for b in week["bookings"]}
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export.full_mobile"))
     assert entry is not None and entry.actor == organizer.username
@@ -95,7 +98,7 @@ def test_hostile_school_name_is_neutralised_in_xlsx_and_csv(client, organizer, w
     booking = create_booking(slot, school_name=hostile, leader_name="@王老师", students=10, teachers=1)
     check_in(booking)
     db.session.commit()
-    edition = week["edition"].id
+    edition = week["edition"].year
     for kind in ("bookings", "attendance"):
         ws = xlsx(client.get(f"/reports/exports/{kind}.xlsx?edition={edition}"))
         cells = [r for r in ws.iter_rows(min_row=2) if r[0].value == booking.reference][0]
@@ -110,12 +113,12 @@ def test_hostile_school_name_is_neutralised_in_xlsx_and_csv(client, organizer, w
 
 
 def test_filters_by_day_venue_stage_and_attendance_status(client, organizer, week, db):
-    edition = week["edition"].id
+    edition = week["edition"].year
     b1, b2, b3, b4 = week["bookings"]
 
     def refs(query):
         rows = csv_rows(client.get(f"/reports/exports/attendance.csv?edition={edition}&{query}"))
-        return {r[0] for r in rows[1:]}
+        return {r[0] for r in rows[1:-1]}
 
     assert refs(f"day={b1.slot.local_day.isoformat()}") == {b1.reference, b2.reference}
     assert refs(f"venue={week['pharm_lab'].id}") == {b3.reference, b4.reference}
@@ -126,7 +129,7 @@ def test_filters_by_day_venue_stage_and_attendance_status(client, organizer, wee
 
 
 def test_a_malformed_filter_is_refused_in_chinese(client, organizer, week):
-    response = client.get(f"/reports/exports/bookings.xlsx?edition={week['edition'].id}&day=13/05")
+    response = client.get(f"/reports/exports/bookings.xlsx?edition={week['edition'].year}&day=13/05")
     assert response.status_code == 400
     assert "筛选条件有误" in response.get_data(as_text=True)
     assert client.get("/reports/exports/other.xlsx").status_code == 404
@@ -144,7 +147,7 @@ def test_the_xlsx_temp_file_is_gone_after_download_or_hang_up(client, organizer,
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    url = f"/reports/exports/attendance.xlsx?edition={week['edition'].id}"
+    url = f"/reports/exports/attendance.xlsx?edition={week['edition'].year}"
     read = client.get(url)
     assert list(scratch.iterdir())  # written to disk, not held in memory
     assert read.get_data()[:2] == b"PK"

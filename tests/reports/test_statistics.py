@@ -16,6 +16,7 @@ from visitorapp.database import atomic
 from visitorapp.errors import DomainError
 from visitorapp.extensions import db
 from visitorapp.reports import purge, services, statistics
+from visitorapp.timeutil import utcnow
 
 
 def accepted_entries_total() -> int:
@@ -35,7 +36,7 @@ def test_college_totals_equal_the_sums_of_check_ins(week, db):
     check_in(b1, students=10, teachers=1, direction="out",  # leaving does not un-arrive them
              at=b1.slot.starts_at + timedelta(minutes=40))
     check_in(b1, at=b1.slot.starts_at + timedelta(minutes=55), result="re_entry")  # nor coming back
-    report = statistics.college_report(week["edition"])
+    report = statistics.college_report(week["edition"], utcnow())
     total = report.total
     assert total.arrived == accepted_entries_total() == 43 + 27 + 53
     ok_in = db.session.scalars(sa.select(CheckIn).where(CheckIn.result.in_(("ok", "re_entry")),
@@ -52,13 +53,13 @@ def test_college_totals_equal_the_sums_of_check_ins(week, db):
 
 
 def test_a_joint_activity_is_split_by_who_hosts_the_venue(week):
-    chem = statistics.department_report(week["edition"], week["chem"]).total
-    pharma = statistics.department_report(week["edition"], week["pharma"]).total
-    college = statistics.college_report(week["edition"]).total
+    chem = statistics.department_report(week["edition"], week["chem"], utcnow()).total
+    pharma = statistics.department_report(week["edition"], week["pharma"], utcnow()).total
+    college = statistics.college_report(week["edition"], utcnow()).total
     assert chem.arrived == 43 + 27 and pharma.arrived == 53
     assert chem.arrived + pharma.arrived == college.arrived
     assert pharma.no_show == week["bookings"][3].headcount
-    office = statistics.department_report(week["edition"], week["office"])
+    office = statistics.department_report(week["edition"], week["office"], utcnow())
     assert [r.name for r in office.rows] == ["直播探校"]
 
 
@@ -73,7 +74,7 @@ def test_college_row_adds_up_what_each_department_entered(week, db):
     _enter(week, week["chem"], organizer, media_city=2, online_views=100, highlights="化学魔术")
     _enter(week, week["pharma"], organizer, media_city=1, online_views=50, highlights="制药体验",
            internal_students=30)
-    row = statistics.college_report(week["edition"]).rows[0]
+    row = statistics.college_report(week["edition"], utcnow()).rows[0]
     assert row.media["city"] == 3 and row.online_views == 150 and row.internal_students == 30
     assert "【化学工程学院】化学魔术" in row.highlights and "【制药与生物工程学院】制药体验" in row.highlights
 
@@ -103,8 +104,10 @@ def test_college_xlsx_has_the_report_layout(client, login, week, db):
     assert sub[stage_col:stage_col + 5] == ["小学", "初中", "高中", "中职", "高职"]
     arrived_col = sub.index("实到")
     rows = list(ws.iter_rows(min_row=5, values_only=True))
-    assert rows[-1][2] == "合计"
-    assert rows[-1][arrived_col] == accepted_entries_total()
+    total, check, verdict = rows[-3:]
+    assert total[2] == "合计" and check[2] == "核对：各单位分表合计之和"
+    assert total[arrived_col] == check[arrived_col] == accepted_entries_total()
+    assert verdict[0].startswith("一致")
     assert isinstance(rows[0][arrived_col], int)
     highlights_col = header.index("活动亮点")
     assert rows[0][highlights_col] == "'=HYPERLINK(\"x\")"
@@ -112,8 +115,8 @@ def test_college_xlsx_has_the_report_layout(client, login, week, db):
 
 
 def test_purging_personal_data_leaves_the_report_unchanged(week, db, runner):
-    before = [asdict(r) for r in statistics.college_report(week["edition"]).rows]
-    before_depts = [asdict(statistics.department_report(week["edition"], d).total)
+    before = [asdict(r) for r in statistics.college_report(week["edition"], utcnow()).rows]
+    before_depts = [asdict(statistics.department_report(week["edition"], d, utcnow()).total)
                     for d in (week["chem"], week["pharma"])]
     db.session.commit()
     result = runner.invoke(args=["purge-personal-data", "--edition", str(week["edition"].year),
@@ -124,9 +127,9 @@ def test_purging_personal_data_leaves_the_report_unchanged(week, db, runner):
     assert all(b.anonymized and b.leader_name == "（已匿名）" and "1" != b.leader_mobile[:1]
                and b.email == "" for b in bookings)
     assert len({b.leader_mobile for b in bookings}) == 4
-    after = [asdict(r) for r in statistics.college_report(week["edition"]).rows]
+    after = [asdict(r) for r in statistics.college_report(week["edition"], utcnow()).rows]
     assert after == before
-    assert [asdict(statistics.department_report(week["edition"], d).total)
+    assert [asdict(statistics.department_report(week["edition"], d, utcnow()).total)
             for d in (week["chem"], week["pharma"])] == before_depts
     again = runner.invoke(args=["purge-personal-data", "--edition", str(week["edition"].year),
                                 "--force"])
@@ -163,5 +166,5 @@ def test_a_gate_rehearsal_is_not_an_activity_of_the_report(week, db):
     rehearsal = create_event(week["edition"], "入口核验演练", is_published=False)
     create_slot(rehearsal, week["lab"], capacity=30, is_rehearsal=True)
     db.session.commit()
-    names = [r.name for r in statistics.college_report(week["edition"]).rows]
+    names = [r.name for r in statistics.college_report(week["edition"], utcnow()).rows]
     assert "入口核验演练" not in names and "直播探校" in names

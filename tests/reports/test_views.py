@@ -19,8 +19,8 @@ def organizer_pages(w):
     year = w["edition"].year
     return [f"/reports/?edition={year}", f"/reports/college?edition={year}",
             f"/reports/college.xlsx?edition={year}", f"/reports/settings?edition={year}",
-            "/reports/exports", f"/reports/exports/bookings.csv?edition={w['edition'].id}",
-            f"/reports/exports/attendance.xlsx?edition={w['edition'].id}",
+            "/reports/exports", f"/reports/exports/bookings.csv?edition={w['edition'].year}",
+            f"/reports/exports/attendance.xlsx?edition={w['edition'].year}",
             "/reports/roster", "/reports/roster.xlsx", "/reports/roster.csv",
             f"/reports/department/{w['pharma'].id}?edition={year}",
             f"/reports/department/{w['chem'].id}/event/{w['open_day'].id}"]

@@ -97,6 +97,8 @@ ACCESS = {
     "console.booking_detail": staff(Role.ORGANIZER),
     "console.booking_details": staff(Role.ORGANIZER),
     "console.booking_headcount": staff(Role.ORGANIZER),
+    "console.booking_arrival": staff(Role.ORGANIZER),
+    "console.event_host": staff(Role.ORGANIZER),
     "console.booking_cancel": staff(Role.ORGANIZER),
     "console.booking_approve": staff(Role.ORGANIZER),
     "console.booking_reject": staff(Role.ORGANIZER),

@@ -31,6 +31,11 @@ def no_show(now: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(Booking.status == BookingStatus.CONFIRMED, ended, ~arrived(Booking.id))
 
 
+def slot_ended(slot: Slot, now: datetime) -> bool:
+    """The slot is over at ``now`` (the no-show rule's "ended", for one slot in Python)."""
+    return slot.ends_at <= now
+
+
 def no_show_ids(booking_ids, now: datetime) -> set[int]:
     """The no-shows among some bookings (a page of the console's list)."""
     ids = list(booking_ids)

@@ -1,6 +1,6 @@
 """The console blueprint and what every console view shares: role check, edition, form errors."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, request
+from flask import Blueprint, flash
 
 from ..accounts.access import roles_required
 from ..accounts.models import Role
@@ -8,11 +8,11 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_error
-from ..programme import services as programme
 from ..programme.models import Edition
-from ..timeutil import local_today
+from ..programme.params import redirect_legacy, requested_edition
 
 bp = Blueprint("console", __name__, url_prefix="/console")
+bp.before_request(redirect_legacy)
 
 #: Every console page: organizers (宣传统战部、教务处) and admins.
 organizer_required = roles_required(Role.ORGANIZER)
@@ -26,12 +26,8 @@ def editions() -> dict:
 
 
 def edition_or_404() -> Edition:
-    """The edition named by ``?year=`` or the current one."""
-    year = request.args.get("year", type=int)
-    edition = programme.edition_by_year(year) if year else programme.current_edition(local_today())
-    if edition is None:
-        abort(404)
-    return edition
+    """The edition named by ``?edition=YEAR`` or the current one."""
+    return requested_edition()
 
 
 def flash_errors(form) -> None:

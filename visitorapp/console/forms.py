@@ -104,6 +104,24 @@ class SlotEditForm(ChineseForm):
     label = StringField("场次名称（选填）", validators=[Optional(), _title("场次名称", 50)])
 
 
+class HostForm(ChineseForm):
+    """接待单位 for some of an event's slots (附件1 counts their visitors in that unit's sheet)."""
+
+    department_id = SelectField("接待单位", coerce=int)
+    scope = SelectField("场次", coerce=str)
+
+
+class ManualArrivalForm(ChineseForm):
+    """补录到场 after the slot, from a paper sign-in list."""
+
+    students = IntegerField("到场学生", validators=[
+        InputRequired("请填写到场学生人数。"), NumberRange(0, 1000, "学生人数应为0–1000之间的整数。")])
+    teachers = IntegerField("到场教师", validators=[
+        InputRequired("请填写到场教师人数。"), NumberRange(0, 200, "教师人数应为0–200之间的整数。")])
+    note = StringField("补录依据", validators=[
+        DataRequired("请填写补录依据（例如：纸质签到表，经办人）。"), _free_text("补录依据", 200)])
+
+
 class CloseSlotForm(ChineseForm):
     reason = StringField("暂停原因（显示给预约教师）", validators=[
         DataRequired("请填写暂停原因（将显示给预约教师）。"), _free_text("暂停原因", 200)])

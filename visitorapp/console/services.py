@@ -22,6 +22,7 @@ from ..programme.models import (
     ThemeDay,
     Venue,
 )
+from ..timeutil import local
 
 
 class ConsoleError(DomainError):
@@ -118,10 +119,20 @@ def overlapping_slot(event_id: int, venue_id: int | None, starts_at: datetime,
     return db.session.scalar(stmt.limit(1))
 
 
+def check_in_week(edition: Edition, starts_at: datetime) -> None:
+    """A slot belongs to its edition's week: a date outside it is a typo (or the wrong year)."""
+    day = local(starts_at).date()
+    if not edition.starts_on <= day <= edition.ends_on:
+        raise ConsoleError("day_outside_edition",
+                           f"场次日期须在{edition.year}年活动周期间内（{edition.starts_on:%m-%d}至"
+                           f"{edition.ends_on:%m-%d}）。", field="day")
+
+
 def create_slot(event: Event, venue: Venue | None, starts_at: datetime, ends_at: datetime,
                 capacity: int, label: str = "", audit: bool = True) -> Slot:
     if ends_at <= starts_at:
         raise ConsoleError("ends_before_start", "结束时间必须晚于开始时间。", field="ends_at")
+    check_in_week(event.edition, starts_at)
     check_capacity(capacity, venue)
     if overlapping_slot(event.id, venue.id if venue else None, starts_at, ends_at):
         raise ConsoleError("slot_overlaps", "该场地已有与此时段重叠的同一活动场次。",
@@ -167,6 +178,29 @@ def set_capacity(slot: Slot, capacity: int) -> None:
 def update_slot(slot: Slot, capacity: int, label: str) -> None:
     set_capacity(slot, capacity)
     apply_changes(slot, {"label": label}, "slot.update", "修改场次名称")
+
+
+def set_host(event: Event, department: Department | None, *, venue_id: int | None = None,
+             label: str | None = None) -> list[Slot]:
+    """接待单位 of the event's slots (all, or those at one venue, or of one route label): whose
+    附件1 sheet counts their visitors. None: back to the default rule (programme.models.host_id)."""
+    slots = [s for s in event.slots if not s.is_rehearsal
+             and (venue_id is None or s.venue_id == venue_id)
+             and (label is None or s.label == label)]
+    if not slots:
+        raise ConsoleError("no_slots", "没有符合条件的场次。", field="venue_id")
+    new = department.id if department else None
+    changed = [s for s in slots if s.host_department_id != new]
+    for slot in changed:
+        slot.host_department_id = new
+    db.session.flush()
+    if changed:
+        log_action("slot.host", event, after={"host_department_id": new, "venue_id": venue_id,
+                                              "label": label,
+                                              "slot_ids": ",".join(str(s.id) for s in changed)},
+                   summary=f"{event.name}：{len(changed)}个场次的接待单位改为"
+                           f"{department.name if department else '默认'}")
+    return changed
 
 
 def close_slot(slot: Slot, reason: str) -> None:
@@ -224,8 +258,12 @@ def update_settings(edition: Edition, values: dict) -> None:
 
 
 def copy_edition(source: Edition, year: int, starts_on: date) -> Edition:
-    """Next year's week from ``source`` (theme days, events, departments, slots — no bookings),
-    audited. The console's copy button and `flask editions copy` both call this."""
+    """Next year's week from ``source`` (theme days, events, departments, slots — no bookings,
+    no gate rehearsal), audited. The console's copy button and `flask editions copy` both call
+    this; a start date outside ``year`` is refused."""
+    if starts_on.year != year:
+        raise ConsoleError("starts_outside_year", f"开始日期 {starts_on:%Y-%m-%d} 不在{year}年内。",
+                           field="starts_on")
     if programme.edition_by_year(year) is not None:
         raise ConsoleError("year_taken", f"{year}年活动周已存在，未做任何修改。", field="year")
     edition = programme.copy_edition(source, year, starts_on)

@@ -85,7 +85,7 @@ def settings():
             field_error(form, exc)
         else:
             flash("活动周设置已保存。", "success")
-            return redirect(url_for("console.settings", year=edition.year))
+            return redirect(url_for("console.settings", edition=edition.year))
     copy = CopyEditionForm(year=edition.year + 1,
                            starts_on=programme.shift_for_weekday(edition, edition.year + 1))
     return render_template("console/settings.html", edition=edition, form=form, copy=copy,
@@ -109,7 +109,7 @@ def theme_day_update(theme_day_id: int):
             flash(f"主题日“{form.name.data}”已保存。", "success")
     else:
         flash_errors(form)
-    return redirect(url_for("console.settings", year=theme_day.edition.year))
+    return redirect(url_for("console.settings", edition=theme_day.edition.year))
 
 
 @bp.post("/editions/copy")
@@ -125,10 +125,10 @@ def edition_copy():
             flash(exc.message, "error")
         else:
             flash(f"已复制生成{new.year}年活动周，请检查日期与场次。", "success")
-            return redirect(url_for("console.settings", year=new.year))
+            return redirect(url_for("console.settings", edition=new.year))
     else:
         flash_errors(form)
-    return redirect(url_for("console.settings", year=edition.year))
+    return redirect(url_for("console.settings", edition=edition.year))
 
 
 def init_app(app):

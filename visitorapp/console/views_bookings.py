@@ -1,12 +1,15 @@
 """Console pages for bookings: search and filter, detail, changes on a teacher's behalf."""
 import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..booking import approval
 from ..booking import services as booking_services
 from ..booking.forms import HeadcountForm
 from ..booking.models import STAGE_LABELS, Booking, BookingStatus
-from ..booking.noshows import no_show_ids
+from ..booking.noshows import no_show_ids, slot_ended
+from ..checkin import holders, manual
+from ..checkin.actors import Actor
 from ..checkin.history import gate_record
 from ..extensions import db
 from ..forms import ActionForm
@@ -17,7 +20,7 @@ from ..validators import mask_email
 from ..web import day_arg, id_arg, page_arg
 from . import bookings
 from .blueprint import bp, edition_or_404, flash_errors, organizer_required, perform
-from .forms import BookingDetailsForm, RejectForm, StaffCancelForm
+from .forms import BookingDetailsForm, ManualArrivalForm, RejectForm, StaffCancelForm
 
 STATUS_CHOICES = [("", "全部状态"), ("pending", "待审核"), ("confirmed", "已确认"),
                   ("cancelled", "已取消"), ("no_show", "爽约")]
@@ -59,13 +62,32 @@ def booking_detail(booking_id: int):
     return _render_detail(booking)
 
 
-def _render_detail(booking, details=None, headcount=None, cancel=None, reject=None, status=200):
+def _render_detail(booking, details=None, headcount=None, cancel=None, reject=None, arrival=None,
+                   status=200):
+    now = utcnow()
+    gate = gate_record(booking, now)
     return render_template(
         "console/booking_detail.html", booking=booking,
         details=details or BookingDetailsForm(obj=booking, school_stage=booking.school_stage.value),
         headcount=headcount or HeadcountForm(obj=booking),
         cancel=cancel or StaffCancelForm(), reject=reject or RejectForm(), action=ActionForm(),
-        statuses=BookingStatus, gate=gate_record(booking, utcnow())), status
+        arrival=arrival or ManualArrivalForm(students=booking.students, teachers=booking.teachers),
+        may_record_arrival=booking.is_active and slot_ended(booking.slot, now),
+        statuses=BookingStatus, gate=gate), status
+
+
+@bp.post("/bookings/<int:booking_id>/arrival")
+@organizer_required
+def booking_arrival(booking_id: int):
+    """补录到场: who came, from the paper sign-in list, once the slot has ended (audited)."""
+    booking = db.get_or_404(Booking, booking_id)
+    form = ManualArrivalForm()
+    if form.validate_on_submit() and perform(
+            form, "已补录到场，报表与导出中的实到、爽约随之更新。", manual.record_arrival,
+            holders.for_booking(booking), form.students.data, form.teachers.data, form.note.data,
+            Actor(user=current_user), now=utcnow(), reload=booking):
+        return _back_to(booking)
+    return _render_detail(booking, arrival=form, status=422)
 
 
 @bp.post("/bookings/<int:booking_id>/details")

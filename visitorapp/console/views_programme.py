@@ -10,7 +10,15 @@ from ..programme.models import Department, Event, Slot, Venue
 from ..timeutil import at_local, local
 from . import bulk, services
 from .blueprint import bp, edition_or_404, field_error, flash_errors, organizer_required
-from .forms import BulkSlotForm, CloseSlotForm, EventForm, SlotEditForm, SlotForm, VenueForm
+from .forms import (
+    BulkSlotForm,
+    CloseSlotForm,
+    EventForm,
+    HostForm,
+    SlotEditForm,
+    SlotForm,
+    VenueForm,
+)
 
 
 def _departments():
@@ -32,8 +40,43 @@ def _events(edition):
 def events():
     """活动与场次: the week's events with their slots, venues, and links to bulk generation."""
     edition = edition_or_404()
+    names = dict(_departments())
     return render_template("console/events.html", edition=edition, venues=_venue_list(),
-                           action=ActionForm(), close=CloseSlotForm())
+                           action=ActionForm(), close=CloseSlotForm(), department_names=names,
+                           host_forms={e.id: host_form(e) for e in edition.events if e.slots})
+
+
+def host_form(event: Event) -> HostForm:
+    """Choices: any department or the default rule; all slots, one venue's, or one route's."""
+    form = HostForm()
+    form.department_id.choices = [(0, "默认（唯一责任单位或场地所属单位）")] + _departments()
+    venues = sorted({(s.venue_id, s.venue.name) for s in event.slots if s.venue})
+    labels = sorted({s.label for s in event.slots if s.label})
+    form.scope.choices = ([("all", "全部场次")] + [(f"venue:{vid}", f"场地：{name}") for vid, name in venues]
+                          + [(f"label:{label}", f"路线：{label}") for label in labels])
+    return form
+
+
+@bp.post("/events/<int:event_id>/host")
+@organizer_required
+def event_host(event_id: int):
+    """Set the 接待单位 of an event's slots, all at once or per venue or route label."""
+    event = db.get_or_404(Event, event_id)
+    form = host_form(event)
+    if form.validate_on_submit():
+        kind, _, value = form.scope.data.partition(":")
+        department = db.session.get(Department, form.department_id.data) or None
+        try:
+            changed = atomic(services.set_host, event, department,
+                             venue_id=int(value) if kind == "venue" else None,
+                             label=value if kind == "label" else None)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"已更新{len(changed)}个场次的接待单位。", "success")
+    else:
+        flash_errors(form)
+    return redirect(url_for("console.events", edition=event.edition.year) + f"#event-{event.id}")
 
 
 def _venue_list():
@@ -67,7 +110,7 @@ def event_form(event_id: int | None = None):
             field_error(form, exc)
         else:
             flash(f"活动“{saved.name}”已保存。", "success")
-            return redirect(url_for("console.events", year=edition.year))
+            return redirect(url_for("console.events", edition=edition.year))
     return render_template("console/event_form.html", form=form, event=event, edition=edition)
 
 
@@ -92,7 +135,7 @@ def slot_new(event_id: int):
             field_error(form, exc)
         else:
             flash("场次已新建。", "success")
-            return redirect(url_for("console.events", year=event.edition.year))
+            return redirect(url_for("console.events", edition=event.edition.year))
     return render_template("console/slot_form.html", form=form, event=event, slot=None)
 
 
@@ -110,7 +153,7 @@ def slot_edit(slot_id: int):
             field_error(form, exc)
         else:
             flash("场次已保存。", "success")
-            return redirect(url_for("console.events", year=slot.event.edition.year))
+            return redirect(url_for("console.events", edition=slot.event.edition.year))
     return render_template("console/slot_form.html", form=form, event=slot.event, slot=slot)
 
 
@@ -129,7 +172,7 @@ def slot_close(slot_id: int):
             flash(f"场次 {local(slot.starts_at):%m-%d %H:%M} 已暂停预约。", "success")
     else:
         flash_errors(form)
-    return redirect(url_for("console.events", year=slot.event.edition.year))
+    return redirect(url_for("console.events", edition=slot.event.edition.year))
 
 
 @bp.post("/slots/<int:slot_id>/reopen")
@@ -140,7 +183,7 @@ def slot_reopen(slot_id: int):
     if ActionForm().validate_on_submit():
         atomic(services.reopen_slot, slot)
         flash("场次已恢复预约。", "success")
-    return redirect(url_for("console.events", year=slot.event.edition.year))
+    return redirect(url_for("console.events", edition=slot.event.edition.year))
 
 
 @bp.route("/slots/bulk", methods=["GET", "POST"])
@@ -159,7 +202,7 @@ def slots_bulk():
             if request.form.get("create") and req is not None:
                 slots = atomic(bulk.generate, req)
                 flash(f"已生成{len(slots)}个场次。", "success")
-                return redirect(url_for("console.events", year=edition.year))
+                return redirect(url_for("console.events", edition=edition.year))
             planned = bulk.plan(req) if req is not None else None
         except DomainError as exc:
             db.session.rollback()

@@ -3,14 +3,17 @@ the 17 rows of the task table (附件2), and the experience-day venues with thei
 
 Reading of the table, decided once here:
 
-* "各二级学院" (and "各党总支" / "各二级学院党总支": each college's party branch reports through its
-  college, the 填报单位) means every college the plan names: COLLEGES below. The plan names no other
+* "各二级学院" (and "各二级学院党总支": each college's party branch reports through its college,
+  the 填报单位) means every college the plan names: COLLEGES below. The plan names no other
   college, so none is invented; an organizer who adds one attaches it to these rows in the console.
+  Row 1's "各党总支" is the party branches as the plan writes it: a unit of its own (党总支).
 * "宣传部" in row 17 is the 宣传统战部 (the plan's own sender), not a second department.
-* Rows 10–13 (the four bases) share one merged 牵头部门 cell, "该活动由教务处统筹，建议集中对外开放。":
-  教务处 leads them all and the sentence is kept in the requirements of row 10. Row 14 (直播探校) has
-  no lead in the table; its 责任部门 宣传统战部 carries it. Row 15's cell "该项活动由团委统筹安排。"
-  likewise makes 团委 its lead.
+* Row 10's 牵头部门 cell, "该活动由教务处统筹，建议集中对外开放。", makes 教务处 its lead (the
+  sentence is kept in its requirements) and covers the experience day; rows 11–14 have no 牵头部门
+  of their own (shown "—"). Row 15's cell "该项活动由团委统筹安排。" likewise makes 团委 its lead.
+* Department lists keep the plan's order (row 4: 校企合作处、工会、对外交流处; row 17 as written).
+* 接待单位 (whose 附件1 sheet counts the visitors): the two routes through 精艺楼 are hosted by
+  the two colleges (ROUTE_HOSTS); a sign-up slot by its event's lead, who runs it.
 * 主要活动 is merged over each theme day's rows: it names the theme day; an event's name is its
   具体内容 (shortened where the cell is a whole sentence) and ``content`` keeps the cell as written.
 """
@@ -49,11 +52,11 @@ OFFICES = (
     ("教务处", "office"), ("组织人事部", "office"), ("科研产业处", "office"), ("校企合作处", "office"),
     ("对外交流处", "office"), ("学生工作部", "office"), ("招生就业处", "office"),
     ("就业与创新创业指导中心", "office"), ("后勤处", "office"), ("体育部", "office"),
-    ("党政办公室", "office"), ("保卫处", "office"),
+    ("党政办公室", "office"), ("保卫处", "office"), ("各党总支", "party"),
 )
 ALL_COLLEGES = "各二级学院"
 #: How the table's wording maps onto departments.
-ALIASES = {"各党总支": ALL_COLLEGES, "各二级学院党总支": ALL_COLLEGES, "宣传部": "宣传统战部"}
+ALIASES = {"各二级学院党总支": ALL_COLLEGES, "宣传部": "宣传统战部"}
 
 G, ONE, N = ParticipationMode.GROUP, ParticipationMode.INDIVIDUAL, ParticipationMode.NONE
 OPEN4, INTO2, OTHER = EventCategory.FOUR_OPEN, EventCategory.TWO_INTO, EventCategory.OTHER
@@ -105,14 +108,14 @@ TASKS = (
          audience="中小学生、中高职学生"),
     _row(11, 4, "开放湖南省青少年科普基地及创新楼", "开放湖南省青少年科普基地以及创新楼。",
          f"{OPEN_BASES}开放学校机械与智能控制类实训场地、开展职业体验及“职业启蒙”教育活动，引导学生认知职业多样性。",
-         ["教务处"], ["机械工程学院", "智能控制工程学院"], mode=G, category=OPEN4,
+         [], ["机械工程学院", "智能控制工程学院"], mode=G, category=OPEN4,
          audience="中小学生、中高职学生"),
     _row(12, 4, "开放省级劳动教育实践基地", "开放省级劳动教育实践基地。",
          "依托省大中小学思政课一体化共同体建设单位平台，面向各级各类学生开展劳动教育实践活动。",
-         ["教务处"], ["马克思主义学院"], mode=G, category=OPEN4, audience="各级各类学生"),
+         [], ["马克思主义学院"], mode=G, category=OPEN4, audience="各级各类学生"),
     _row(13, 4, "开放学校农学基地", "开放学校农学基地。",
          "面向学校二级学院在校学生，分批次开展农耕劳动实践活动，引导学生树立正确劳动观。",
-         ["教务处"], ["后勤处"], mode=ONE, category=OPEN4, audience="本校在校学生（分批次）"),
+         [], ["后勤处"], mode=ONE, category=OPEN4, audience="本校在校学生（分批次）"),
     _row(14, 4, "直播探校", "直播探校", "邀请知名主播打卡探校。",
          [], ["宣传统战部"], category=OPEN4, audience="网络观众"),
     _row(15, 5, "“技能服务惠民生”志愿服务行动", "开展“技能服务惠民生”行动",
@@ -178,6 +181,9 @@ EXPERIENCE_SLOTS = (
     + [(12, "省级劳动教育实践基地", t, 120, "半天劳动实践") for t in HALF_DAYS]
     + [(13, "农学基地", t, 40, f"第{i}批次") for i, t in enumerate(NINETY_MINUTES, 1)]
 )
+
+#: 接待单位 of the routes that share a building (the other slots follow programme.models.host_id).
+ROUTE_HOSTS = {"化工体验路线": "化学工程学院", "制药体验路线": "制药与生物工程学院"}
 
 #: Individual sign-ups on other days (no venue from the plan): (seq, day position, times, cap, label).
 INDIVIDUAL_SLOTS = (

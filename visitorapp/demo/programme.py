@@ -105,15 +105,20 @@ def seed_plan_edition(departments, venues) -> Edition:
 
 def _seed_slots(event: Event, days: dict[int, ThemeDay], venues: dict[str, Venue]) -> None:
     experience_day = days[4].day
+    hosts = {d.name: d for d in event.responsible_departments}
     for seq, venue, (start, end), capacity, label in plan.EXPERIENCE_SLOTS:
         if seq == event.seq:
+            host = hosts.get(plan.ROUTE_HOSTS.get(label, ""))
             event.slots.append(Slot(venue=venues[venue], capacity=capacity, label=label,
+                                    host_department_id=host.id if host else None,
                                     starts_at=at_local(experience_day, start),
                                     ends_at=at_local(experience_day, end)))
+    lead = event.lead_departments
     for seq, position, (start, end), capacity, label in plan.INDIVIDUAL_SLOTS:
         if seq == event.seq:
             day = days[position].day
             event.slots.append(Slot(capacity=capacity, label=label, starts_at=at_local(day, start),
+                                    host_department_id=lead[0].id if len(lead) == 1 else None,
                                     ends_at=at_local(day, end)))
 
 

@@ -82,6 +82,13 @@ class Edition(db.Model):
     approval_hours: Mapped[int] = mapped_column(default=48)
     #: 附件1 is due on this date (18 May in the plan).
     report_deadline: Mapped[date | None]
+    #: Texts (典型案例, 宣传材料, 一分钟说专业) handed in after their deadline are still accepted
+    #: (and marked 逾期); False: the form refuses them.
+    accept_late_submissions: Mapped[bool] = mapped_column(server_default=sa.true())
+    #: 附件1's column titles as this year's template words them ({column key: title}); a key
+    #: missing here keeps the layout's default. Per edition: 2027's template never rewrites 2026.
+    #: (Server defaults here and above: an INSERT that does not name them still works.)
+    report_titles: Mapped[dict | None] = mapped_column(sa.JSON, server_default=sa.text("'{}'"))
 
     # --- whom to call (shown on the confirmation, 确认函, ticket, every e-mail, privacy page) ---
     #: 联系人, e.g. "活动周工作组 王老师".
@@ -107,6 +114,10 @@ class Edition(db.Model):
         back_populates="edition", order_by="ThemeDay.position", cascade="all, delete-orphan")
     events: Mapped[list["Event"]] = relationship(
         back_populates="edition", order_by="Event.seq", cascade="all, delete-orphan")
+
+    #: Server defaults are read when first used, not RETURNed by every INSERT (which would name
+    #: columns an older schema, e.g. a migration test's, does not have yet).
+    __mapper_args__ = {"eager_defaults": False}
 
     def days(self) -> list[date]:
         n = (self.ends_on - self.starts_on).days + 1
@@ -201,6 +212,8 @@ event_department = sa.Table(
     sa.Column("department_id", sa.ForeignKey("department.id"), primary_key=True),
     #: "lead" (牵头部门) or "responsible" (责任部门)
     sa.Column("role", sa.String(20), primary_key=True),
+    #: Order within the role, as the plan's cell lists them (校企合作处、工会、对外交流处).
+    sa.Column("position", sa.Integer, nullable=False, default=0),
 )
 
 
@@ -239,13 +252,13 @@ class Event(db.Model):
         primaryjoin=lambda: sa.and_(Event.id == event_department.c.event_id,
                                     event_department.c.role == "lead"),
         secondaryjoin=lambda: Department.id == event_department.c.department_id,
-        order_by=Department.id, viewonly=True)
+        order_by=lambda: (event_department.c.position, Department.id), viewonly=True)
     responsible_departments: Mapped[list[Department]] = relationship(
         secondary=event_department,
         primaryjoin=lambda: sa.and_(Event.id == event_department.c.event_id,
                                     event_department.c.role == "responsible"),
         secondaryjoin=lambda: Department.id == event_department.c.department_id,
-        order_by=Department.id, viewonly=True)
+        order_by=lambda: (event_department.c.position, Department.id), viewonly=True)
     slots: Mapped[list["Slot"]] = relationship(
         back_populates="event", order_by="Slot.starts_at", cascade="all, delete-orphan")
 
@@ -253,9 +266,10 @@ class Event(db.Model):
         """Replace both department lists (the relationships are view-only: the role is a key)."""
         db.session.flush()
         db.session.execute(event_department.delete().where(event_department.c.event_id == self.id))
-        rows = [{"event_id": self.id, "department_id": d.id, "role": "lead"} for d in lead]
-        rows += [{"event_id": self.id, "department_id": d.id, "role": "responsible"}
-                 for d in responsible]
+        rows = [{"event_id": self.id, "department_id": d.id, "role": "lead", "position": i}
+                for i, d in enumerate(lead)]
+        rows += [{"event_id": self.id, "department_id": d.id, "role": "responsible", "position": i}
+                 for i, d in enumerate(responsible)]
         if rows:
             db.session.execute(event_department.insert(), rows)
         db.session.expire(self, ["lead_departments", "responsible_departments"])
@@ -282,10 +296,15 @@ class Slot(db.Model):
     closed_reason: Mapped[str] = mapped_column(sa.String(200), default="")
     #: 演练场次: a practice session for gate staff; not part of the published programme.
     is_rehearsal: Mapped[bool] = mapped_column(default=False)
+    #: 路线/场次名 shown to teachers and in exports, e.g. 化工体验路线.
     label: Mapped[str] = mapped_column(sa.String(50), default="")
+    #: 接待单位: the department whose 附件1 sheet counts this slot's visitors; None: the event's
+    #: only responsible department, else the venue's host if it runs the event (``host_id``).
+    host_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
 
     event: Mapped[Event] = relationship(back_populates="slots")
     venue: Mapped[Venue | None] = relationship()
+    host_department: Mapped[Department | None] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("booked >= 0", name="booked_not_negative"),
@@ -311,6 +330,12 @@ class Slot(db.Model):
     def local_day(self) -> date:
         return local(self.starts_at).date()
 
+    @property
+    def hosted_by_id(self) -> int | None:
+        """接待单位 as 附件1 counts it (``host_id``; the report applies the same rule in bulk)."""
+        return host_id(self.host_department_id, [d.id for d in self.event.responsible_departments],
+                       self.venue.host_department_id if self.venue else None)
+
     @classmethod
     def starts_on(cls, day: date) -> sa.ColumnElement[bool]:
         """SQL: the slot starts on this Shanghai calendar day (``local_day`` in a query)."""
@@ -321,6 +346,21 @@ class Slot(db.Model):
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
 
+def host_id(slot_host_id: int | None, responsible_ids: list[int],
+            venue_host_id: int | None) -> int | None:
+    """接待单位 of a slot: the one rule for whose 附件1 sheet counts its visitors.
+
+    Set on the slot by an organizer; else the event's single responsible department; else the
+    venue's host when it is one of the event's responsible departments. None: nobody — the
+    report's reconciliation line shows it until an organizer decides.
+    """
+    if slot_host_id is not None:
+        return slot_host_id
+    if len(responsible_ids) == 1:
+        return responsible_ids[0]
+    if venue_host_id is not None and venue_host_id in responsible_ids:
+        return venue_host_id
+    return None
 def slot_title_sql():
     """``Slot.title`` as an SQL expression (exports, lists): the event, and the route label."""
     return sa.case((Slot.label != "", Event.name + "（" + Slot.label + "）"), else_=Event.name)

@@ -35,7 +35,8 @@ def edition_by_year(year: int) -> Edition | None:
 def published_events(edition: Edition) -> list[Event]:
     return list(db.session.scalars(
         sa.select(Event).where(Event.edition_id == edition.id, Event.is_published.is_(True))
-        .options(selectinload(Event.lead_departments), selectinload(Event.theme_day))
+        .options(selectinload(Event.lead_departments), selectinload(Event.responsible_departments),
+                 selectinload(Event.theme_day))
         .order_by(Event.seq)))
 
 
@@ -66,7 +67,8 @@ def first_slot_days(edition: Edition) -> dict[int, date]:
 
 def copy_edition(source: Edition, year: int, starts_on: date) -> Edition:
     """A new year's edition from ``source``: same theme days, events, departments and slots,
-    every date shifted by the same number of days; no bookings are copied."""
+    every date shifted by the same number of days, the report's titles and hosts too; no
+    bookings, no gate rehearsal (演练)."""
     shift = starts_on - source.starts_on
     edition = Edition(
         year=year, title=source.title.replace(str(source.year), str(year)), theme=source.theme,
@@ -75,6 +77,8 @@ def copy_edition(source: Edition, year: int, starts_on: date) -> Edition:
         students_per_teacher_primary=source.students_per_teacher_primary,
         max_group_size=source.max_group_size,
         change_deadline_hours=source.change_deadline_hours,
+        accept_late_submissions=source.accept_late_submissions,
+        report_titles=dict(source.report_titles or {}),
         report_deadline=source.report_deadline + shift if source.report_deadline else None,
         booking_opens_at=source.booking_opens_at + shift if source.booking_opens_at else None,
         booking_closes_at=source.booking_closes_at + shift if source.booking_closes_at else None)
@@ -92,6 +96,8 @@ def copy_edition(source: Edition, year: int, starts_on: date) -> Edition:
         day_map[td.id] = copy
     db.session.flush()
     for event in source.events:
+        if event.slots and all(s.is_rehearsal for s in event.slots):
+            continue  # a gate rehearsal (演练) is staged again each year, not copied
         new = Event(edition=edition, seq=event.seq, name=event.name, content=event.content,
                     requirements=event.requirements, audience=event.audience, mode=event.mode,
                     category=event.category, is_published=event.is_published,
@@ -104,7 +110,7 @@ def copy_edition(source: Edition, year: int, starts_on: date) -> Edition:
                 continue
             new.slots.append(Slot(venue_id=slot.venue_id, starts_at=slot.starts_at + shift,
                                   ends_at=slot.ends_at + shift, capacity=slot.capacity,
-                                  label=slot.label))
+                                  label=slot.label, host_department_id=slot.host_department_id))
     db.session.flush()
     return edition
 

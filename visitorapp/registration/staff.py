@@ -9,24 +9,22 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
-from ..programme import services as programme
 from ..programme.models import Event, ParticipationMode
+from ..programme.params import redirect_legacy, requested_edition
 from ..tickets import services as tickets
-from ..timeutil import local_today
 from . import services, uploads
 from .forms import QuestionForm
 from .models import QuestionKind, Registration, RegistrationQuestion
 
 bp = Blueprint("registration_staff", __name__, url_prefix="/staff/registration")
+bp.before_request(redirect_legacy)
 
 
 @bp.get("/")
 @roles_required(Role.ORGANIZER)
 def index():
-    """个人报名 overview: each individual event with its slots' places and waiting lists."""
-    edition = programme.current_edition(local_today())
-    if edition is None:
-        abort(404)
+    """个人报名 overview (?edition=YEAR): each individual event with its slots and waiting lists."""
+    edition = requested_edition()
     return render_template("registration/staff_index.html", edition=edition,
                            events=services.individual_events(edition))
 

@@ -11,12 +11,13 @@ from ..programme.services import current_edition
 from ..timeutil import local_today
 from . import exports, roster
 from .forms import ExportFilterForm
-from .spreadsheet import csv_response, write_xlsx, xlsx_response
+from .spreadsheet import csv_response, with_total, write_xlsx, xlsx_response
 from .views import bp
 
 KINDS = {
     "bookings": ("预约明细", exports.BOOKING_COLUMNS),
     "attendance": ("到场情况", exports.ATTENDANCE_COLUMNS),
+    "registrations": ("个人报名", exports.REGISTRATION_COLUMNS),
 }
 
 
@@ -24,11 +25,13 @@ def filter_form() -> ExportFilterForm:
     """The filter form read from the query string, with choices for the chosen edition."""
     form = ExportFilterForm(formdata=request.args)
     editions = list(db.session.scalars(db.select(Edition).order_by(Edition.year.desc())))
-    form.edition.choices = [(e.id, f"{e.year}年") for e in editions]
+    form.edition.choices = [(e.year, f"{e.year}年") for e in editions]
     if not request.args.get("edition"):
         edition = current_edition(local_today())
-        form.edition.data = edition.id if edition else None
-    edition_id = form.edition.data if isinstance(form.edition.data, int) else None
+        form.edition.data = edition.year if edition else None
+    ids = {e.year: e.id for e in editions}
+    edition_id = ids.get(form.edition.data) if isinstance(form.edition.data, int) else None
+    form.edition_id = edition_id
     form.venue.choices = [(None, "全部")] + [(v.id, v.name) for v in db.session.scalars(
         db.select(Venue).order_by(Venue.name))]
     form.event.choices = [(None, "全部")] + [(e.id, f"{e.seq}. {e.name}") for e in db.session.scalars(
@@ -37,7 +40,7 @@ def filter_form() -> ExportFilterForm:
 
 
 def _filters(form: ExportFilterForm) -> exports.ExportFilter:
-    return exports.ExportFilter(edition_id=form.edition.data, day=form.day.data,
+    return exports.ExportFilter(edition_id=form.edition_id, day=form.day.data,
                                 venue_id=form.venue.data, event_id=form.event.data,
                                 status=form.status.data or None, stage=form.stage.data or None)
 
@@ -59,7 +62,7 @@ def export_file(kind: str, fmt: str):
     if kind not in KINDS or fmt not in ("xlsx", "csv"):
         abort(404)
     form = filter_form()
-    if not form.validate() or form.edition.data is None:
+    if not form.validate() or form.edition_id is None:
         return render_template("reports/exports.html", form=form, valid=False,
                                query=request.query_string.decode()), 400
     f = _filters(form)
@@ -69,8 +72,9 @@ def export_file(kind: str, fmt: str):
         log_action("export.full_mobile", None, summary=f"导出含完整手机号的{title}",
                    after={k: str(v) for k, v in f.__dict__.items() if v is not None})
         db.session.commit()
-    rows = (exports.booking_rows(f, full_mobile=full) if kind == "bookings"
-            else exports.attendance_rows(f))
+    rows = with_total(columns, exports.booking_rows(f, full_mobile=full) if kind == "bookings"
+                      else exports.registration_rows(f) if kind == "registrations"
+                      else exports.attendance_rows(f))
     filename = f"{title}-{local_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
         return csv_response(filename, columns, rows)

@@ -28,7 +28,7 @@ class ExportFilterForm(ChineseForm):
     day = DateField("日期", validators=[Optional(), _day_in_range])
     venue = SelectField("场馆", coerce=_optional_int, validate_choice=True)
     event = SelectField("活动", coerce=_optional_int, validate_choice=True)
-    status = SelectField("状态", choices=[("", "全部")] + list(STATUS_LABELS.items()),
+    status = SelectField("状态", choices=[("", "全部（不含已取消）")] + list(STATUS_LABELS.items()),
                          validators=[Optional()])
     stage = SelectField("学段", choices=[("", "全部")] + list(STAGE_LABELS.items()),
                         validators=[Optional()])
@@ -36,8 +36,9 @@ class ExportFilterForm(ChineseForm):
 
 
 def _count(label):
-    return IntegerField(label, default=0, validators=[
-        NumberRange(min=0, max=100_000_000, message=f"{label}应为0或正整数。")])
+    """A count the department may leave empty: empty stays blank in 附件1, 0 means none."""
+    return IntegerField(label, validators=[
+        Optional(), NumberRange(min=0, max=100_000_000, message=f"{label}应为0或正整数。")])
 
 
 def _plain_text(form, field):
@@ -60,12 +61,13 @@ class EntryForm(ChineseForm):
     typical_case = TextAreaField("典型案例", validators=[Length(max=4000), _plain_text])
 
     def values(self) -> dict:
-        return {name: (f.data.strip() if isinstance(f.data, str) else (f.data or 0))
+        return {name: (f.data.strip() if isinstance(f.data, str) else f.data)
                 for name, f in self._fields.items() if name != "csrf_token"}
 
 
 class DeadlineForm(ChineseForm):
     report_deadline = DateField("报表截止日期", validators=[DataRequired(message="请选择日期。")])
+    accept_late_submissions = BooleanField("截止后仍接收典型案例、宣传材料等提交（标记为逾期）")
 
 
 def titles_form(titles: dict[str, str], defaults: dict[str, str]):

@@ -1,5 +1,5 @@
-"""What departments enter for the statistics report (活动情况报表, 附件1), their submissions,
-and the report's editable column titles."""
+"""What departments enter for the statistics report (活动情况报表, 附件1) and their submissions.
+(Column titles belong to the edition: ``Edition.report_titles``.)"""
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -15,21 +15,22 @@ MEDIA_LEVELS = {"national": "国家级", "provincial": "省级", "city": "市级
 
 
 class ActivityReportEntry(db.Model):
-    """The figures no scanner sees, entered by one 填报单位 for one activity it leads or runs."""
+    """The figures no scanner sees, entered by one 填报单位 for one activity it leads or runs.
+    A count left empty is None (shown blank in 附件1), not 0: nobody said "none"."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"))
     #: 校内参与: the college's own teachers and students (not visitors, so not scanned).
-    internal_teachers: Mapped[int] = mapped_column(default=0)
-    internal_students: Mapped[int] = mapped_column(default=0)
+    internal_teachers: Mapped[int | None]
+    internal_students: Mapped[int | None]
     #: 媒体报道 (articles) by level.
-    media_national: Mapped[int] = mapped_column(default=0)
-    media_provincial: Mapped[int] = mapped_column(default=0)
-    media_city: Mapped[int] = mapped_column(default=0)
-    media_school: Mapped[int] = mapped_column(default=0)
+    media_national: Mapped[int | None]
+    media_provincial: Mapped[int | None]
+    media_city: Mapped[int | None]
+    media_school: Mapped[int | None]
     #: 网络浏览量: views of online reports, videos and live streams.
-    online_views: Mapped[int] = mapped_column(default=0)
+    online_views: Mapped[int | None]
     #: 图片/链接: one per line.
     links: Mapped[str] = mapped_column(sa.Text, default="")
     highlights: Mapped[str] = mapped_column(sa.Text, default="")     #: 活动亮点
@@ -58,10 +59,3 @@ class DepartmentReport(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("edition_id", "department_id",
                                           name="uq_department_report_edition_department"),)
-
-
-class ReportSetting(db.Model):
-    """Small key/value settings of the report, e.g. ``title.arrived`` → the province's wording."""
-
-    key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
-    value: Mapped[str] = mapped_column(sa.String(200))

@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Department, Edition, Event
 from ..timeutil import local_today, utcnow
-from .models import ActivityReportEntry, DepartmentReport, ReportSetting
+from .models import ActivityReportEntry, DepartmentReport
 from .statistics import reporting_departments
 
 ENTRY_FIELDS = ("internal_teachers", "internal_students", "media_national", "media_provincial",
@@ -54,9 +54,15 @@ def entry_for(event: Event, department: Department) -> ActivityReportEntry | Non
         ActivityReportEntry.department_id == department.id))
 
 
+def runs(event: Event, department: Department) -> bool:
+    """The department leads, runs or hosts (a slot of) the activity: it may enter figures."""
+    return (department.id in {d.id for d in event.lead_departments + event.responsible_departments}
+            or any(s.hosted_by_id == department.id for s in event.slots if not s.is_rehearsal))
+
+
 def save_entry(event: Event, department: Department, values: dict, user: User) -> ActivityReportEntry:
-    """Store what the department entered for one activity it leads or runs."""
-    if department.id not in {d.id for d in event.lead_departments + event.responsible_departments}:
+    """Store what the department entered for one activity it leads, runs or hosts."""
+    if not runs(event, department):
         raise DomainError("not_your_activity", "该活动不属于本单位，无法填报。")
     check_open(event.edition, user)
     entry = entry_for(event, department)
@@ -106,35 +112,36 @@ def submission_status(edition: Edition) -> list[DepartmentStatus]:
     return [DepartmentStatus(d, submitted.get(d.id)) for d in reporting_departments(edition)]
 
 
-def set_deadline(edition: Edition, deadline: date) -> None:
-    before = {"report_deadline": edition.report_deadline}
+def set_deadline(edition: Edition, deadline: date, accept_late: bool | None = None) -> None:
+    """This edition's deadline, and whether texts handed in after theirs are still accepted."""
+    before = {"report_deadline": edition.report_deadline,
+              "accept_late_submissions": edition.accept_late_submissions}
     edition.report_deadline = deadline
+    if accept_late is not None:
+        edition.accept_late_submissions = accept_late
     db.session.flush()
     log_action("settings.report_deadline", edition, before=before,
-               after={"report_deadline": deadline}, summary=f"报表截止日期改为{deadline:%Y-%m-%d}")
+               after={"report_deadline": deadline,
+                      "accept_late_submissions": edition.accept_late_submissions},
+               summary=f"报表截止日期改为{deadline:%Y-%m-%d}")
 
 
-def column_titles() -> dict[str, str]:
-    """Overrides of the report's column titles (key without the "title." prefix)."""
-    return {s.key.removeprefix("title."): s.value for s in db.session.scalars(
-        sa.select(ReportSetting).where(ReportSetting.key.like("title.%")))}
+def column_titles(edition: Edition) -> dict[str, str]:
+    """This edition's overrides of the report's column titles (column key → title)."""
+    return dict(edition.report_titles or {})
 
 
-def set_column_titles(titles: dict[str, str], defaults: dict[str, str]) -> None:
-    """Store the titles that differ from the defaults; a blank or default title removes the override."""
-    current = column_titles()
+def set_column_titles(edition: Edition, titles: dict[str, str], defaults: dict[str, str]) -> None:
+    """Store the titles that differ from the defaults, for this edition only; a blank or default
+    title removes the override."""
+    current = column_titles(edition)
+    after = {}
     for key, default in defaults.items():
         value = (titles.get(key) or "").strip()
-        setting = db.session.get(ReportSetting, f"title.{key}")
-        if not value or value == default:
-            if setting is not None:
-                db.session.delete(setting)
-        elif setting is None:
-            db.session.add(ReportSetting(key=f"title.{key}", value=value))
-        else:
-            setting.value = value
-    db.session.flush()
-    after = column_titles()
+        if value and value != default:
+            after[key] = value
     if after != current:
-        log_action("settings.report_titles", None, before=current, after=after,
-                   summary="修改报表列标题")
+        edition.report_titles = after  # a new dict: the JSON column sees the change
+        db.session.flush()
+        log_action("settings.report_titles", edition, before=current, after=after,
+                   summary=f"修改{edition.year}年报表列标题")

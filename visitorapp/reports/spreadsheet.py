@@ -39,6 +39,20 @@ def safe_text(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def with_total(columns: list[Column], rows: Iterable[tuple], label: str = "合计") -> Iterator[tuple]:
+    """The rows as they come, then a 合计 row summing every number column (still streamed)."""
+    sums = [0 if c.kind == "number" else None for c in columns]
+    count = 0
+    for values in rows:
+        count += 1
+        for i, value in enumerate(values):
+            if sums[i] is not None and value:
+                sums[i] += value
+        yield values
+    first = f"{label}（{count}条）"
+    yield tuple(first if i == 0 else total for i, total in enumerate(sums))
+
+
 # --- XLSX --------------------------------------------------------------------------------------
 
 def write_xlsx(path: str, columns: list[Column], rows: Iterable[tuple], *, sheet: str = "Sheet1",
@@ -154,13 +168,21 @@ def csv_value(kind: str, value):
 
 def csv_response(filename: str, columns: list[Column], rows: Iterable[tuple]) -> Response:
     """Stream CSV while the query is still being read (the request context stays open)."""
-    response = Response(stream_with_context(csv_chunks(columns, rows)),
-                        mimetype="text/csv; charset=utf-8")
+    response = Response(stream_with_context(csv_chunks(columns, rows)), mimetype="text/csv")
     return _attachment(response, filename)
 
 
+def ascii_fallback(filename: str) -> str:
+    """A readable ASCII name for browsers without RFC 6266 (预约明细-20260513.csv →
+    export-20260513.csv, never "-20260513.csv")."""
+    stem, dot, ext = filename.rpartition(".")
+    kept = "".join(ch for ch in (stem if dot else filename)
+                   if ch.isascii() and (ch.isalnum() or ch in "-_")).strip("-_")
+    return (f"export-{kept}" if kept else "export") + (f".{ext}" if dot else "")
+
+
 def _attachment(response: Response, filename: str) -> Response:
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
+    ascii_name = ascii_fallback(filename)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
     response.headers["Cache-Control"] = "no-store"  # personal data: never in a shared cache

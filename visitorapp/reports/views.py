@@ -9,25 +9,22 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Department, Edition, Event
-from ..programme.services import current_edition, edition_by_year
-from ..timeutil import local_today
+from ..programme.params import redirect_legacy, requested_edition
+from ..timeutil import local_today, utcnow
 from . import layout, services, statistics
 from .forms import DeadlineForm, EntryForm, titles_form
 from .report_xlsx import report_title, write_report_workbook
 from .spreadsheet import xlsx_response
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp.before_request(redirect_legacy)
 
 REPORT_ROLES = (Role.ORGANIZER, Role.REPORTER)
 
 
 def _edition() -> Edition:
     """?edition=YEAR, else the edition the public sees."""
-    year = request.args.get("edition", type=int)
-    edition = edition_by_year(year) if year else current_edition(local_today())
-    if edition is None:
-        abort(404)
-    return edition
+    return requested_edition()
 
 
 def _editions() -> list[Edition]:
@@ -64,10 +61,11 @@ def department(department_id: int):
 
 
 def _department_page(edition: Edition, department: Department):
-    report = statistics.department_report(edition, department)
+    report = statistics.department_report(edition, department, utcnow())
     return render_template("reports/department.html", edition=edition, editions=_editions(),
                            department=department, report=report,
-                           header=layout.header(services.column_titles()),
+                           confirm_empty=request.args.get("confirm") == "empty",
+                           header=layout.header(services.column_titles(edition)),
                            cell=layout.cell, submission=services.submission(edition, department),
                            deadline=services.deadline(edition),
                            deadline_passed=services.deadline_passed(edition))
@@ -79,7 +77,7 @@ def entry(department_id: int, event_id: int):
     """Enter the figures no scanner sees for one activity."""
     department = _department(department_id)
     event = db.get_or_404(Event, event_id)
-    if department not in event.lead_departments + event.responsible_departments:
+    if not services.runs(event, department):
         abort(404)
     existing = services.entry_for(event, department)
     form = EntryForm(obj=existing)
@@ -105,6 +103,13 @@ def submit(department_id: int):
     edition = _edition()
     if not ActionForm().validate_on_submit():
         abort(400)
+    report = statistics.department_report(edition, department, utcnow())
+    if report.mostly_empty and request.form.get("confirm_empty") != "1":
+        empty = sum(r.is_empty for r in report.rows if not r.coordinating)
+        flash(f"本单位有{empty}项活动（共{len(report.rows)}项）尚无任何数据。确认这些活动没有开展或无需填报后，"
+              "请点击“仍然提交”。", "warning")
+        return redirect(url_for("reports.department", department_id=department.id,
+                                edition=edition.year, confirm="empty"))
     try:
         atomic(services.submit, edition, department, current_user)
     except DomainError as exc:
@@ -119,10 +124,12 @@ def submit(department_id: int):
 def college():
     """全院活动情况报表, printable (A4 landscape)."""
     edition = _edition()
-    report = statistics.college_report(edition)
+    college_report, departments = statistics.all_reports(edition, utcnow())
+    sums, mismatches = layout.reconcile(college_report, departments)
     return render_template("reports/college.html", edition=edition, editions=_editions(),
-                           report=report, title=report_title(report), today=local_today(),
-                           header=layout.header(services.column_titles()), cell=layout.cell)
+                           report=college_report, title=report_title(college_report),
+                           today=local_today(), mismatches=mismatches,
+                           header=layout.header(services.column_titles(edition)), cell=layout.cell)
 
 
 @bp.get("/college.xlsx")
@@ -130,11 +137,12 @@ def college():
 def college_xlsx():
     """The college report as one workbook: 全院汇总 and a sheet per 填报单位."""
     edition = _edition()
-    college_report, departments = statistics.all_reports(edition)
+    college_report, departments = statistics.all_reports(edition, utcnow())
     submitted = {s.department.id: s.submitted_at for s in services.submission_status(edition)}
-    titles = services.column_titles()
+    titles = services.column_titles(edition)
+    today = local_today()
     return xlsx_response(f"{edition.year}年职业教育活动周活动情况报表.xlsx", lambda path: (
-        write_report_workbook(path, college_report, departments, submitted, titles)))
+        write_report_workbook(path, college_report, departments, submitted, titles, today)))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -143,18 +151,20 @@ def settings():
     """The deadline of this edition and the column titles of the report."""
     edition = _edition()
     defaults = layout.default_titles()
-    deadline_form = DeadlineForm(prefix="deadline", report_deadline=services.deadline(edition))
-    form = titles_form(services.column_titles(), defaults)
+    deadline_form = DeadlineForm(prefix="deadline", report_deadline=services.deadline(edition),
+                                 accept_late_submissions=edition.accept_late_submissions)
+    form = titles_form(services.column_titles(edition), defaults)
     back = url_for("reports.settings", edition=edition.year)
     if request.method == "POST":
         if "deadline-report_deadline" in request.form:
             if deadline_form.validate_on_submit():
-                atomic(services.set_deadline, edition, deadline_form.report_deadline.data)
+                atomic(services.set_deadline, edition, deadline_form.report_deadline.data,
+                       deadline_form.accept_late_submissions.data)
                 flash("截止日期已保存。", "success")
                 return redirect(back)
         elif form.validate_on_submit():
             titles = {k: form[k].data for k in defaults}
-            atomic(services.set_column_titles, titles, defaults)
+            atomic(services.set_column_titles, edition, titles, defaults)
             flash("列标题已保存。", "success")
             return redirect(back)
     return render_template("reports/settings.html", edition=edition, deadline_form=deadline_form,

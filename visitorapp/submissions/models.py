@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..database import UTCDateTime
 from ..extensions import db
 from ..programme.models import Department, Edition
-from ..timeutil import utcnow
+from ..timeutil import local, utcnow
 
 
 class SubmissionKind(enum.StrEnum):
@@ -68,6 +68,12 @@ class Submission(db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == SubmissionStatus.SUBMITTED
+
+    @property
+    def is_late(self) -> bool:
+        """逾期: handed in after its kind's deadline (Shanghai calendar day)."""
+        return self.submitted_at is not None and (
+            local(self.submitted_at).date() > self.kind.due_on(self.edition))
 
 
 class SubmissionImage(db.Model):

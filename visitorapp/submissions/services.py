@@ -57,6 +57,7 @@ def save(submission: Submission, *, title: str, body: str, video_url: str = "",
                               field="body")
     if submit:
         _check_complete(submission, title, body, video_url)
+        _check_deadline(submission, utcnow())
     before = {"status": submission.status.value, "chars": character_count(submission.body)}
     submission.title, submission.body, submission.video_url = title, body, video_url
     submission.updated_by = actor
@@ -67,6 +68,15 @@ def save(submission: Submission, *, title: str, body: str, video_url: str = "",
     log_action("submission.submit" if submit else "submission.save", submission, before=before,
                after={"status": submission.status.value, "chars": count},
                summary=f"{submission.department.name} {kind.label} {count}字")
+
+
+def _check_deadline(submission: Submission, now) -> None:
+    """After the deadline the edition decides: accept (marked 逾期) or refuse."""
+    due = submission.kind.due_on(submission.edition)
+    if local(now).date() > due and not submission.edition.accept_late_submissions:
+        raise SubmissionError("deadline_passed",
+                              f"{submission.kind.label}已于{due.month}月{due.day}日截止，不再接收提交；"
+                              "可先保存为草稿；如需补报请联系宣传统战部。", field="body")
 
 
 def _check_complete(submission: Submission, title: str, body: str, video_url: str) -> None:

@@ -8,8 +8,8 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
-from ..programme import services as programme
-from ..programme.models import Department
+from ..programme.models import Department, Edition
+from ..programme.params import redirect_legacy, requested_edition
 from ..registration import uploads
 from ..timeutil import local_today
 from . import services
@@ -17,6 +17,7 @@ from .forms import SubmissionForm
 from .models import SubmissionImage, SubmissionKind
 
 bp = Blueprint("submissions", __name__, url_prefix="/submissions")
+bp.before_request(redirect_legacy)
 
 
 @bp.get("/")
@@ -114,8 +115,9 @@ def image(image_id: int):
 def overview():
     """宣传统战部: who has submitted what and who is missing."""
     edition = _edition()
+    editions = db.session.scalars(db.select(Edition).order_by(Edition.year.desc())).all()
     return render_template("submissions/overview.html", edition=edition, kinds=list(SubmissionKind),
-                           rows=services.overview(edition), today=local_today())
+                           rows=services.overview(edition), today=local_today(), editions=editions)
 
 
 @bp.get("/export.zip")
@@ -128,10 +130,8 @@ def export():
 
 
 def _edition():
-    edition = programme.current_edition(local_today())
-    if edition is None:
-        abort(404)
-    return edition
+    """?edition=YEAR (a past week's overview and ZIP stay reachable), else the current one."""
+    return requested_edition()
 
 
 def _department(department_id: int) -> Department:
