@@ -17,7 +17,7 @@ CONTACT = {"contact_name": "活动周工作组 王老师", "contact_phone": "073
 
 def test_the_week_contact_is_shown_wherever_a_visitor_may_need_it(client, db, login, world):
     login(create_user(Role.ORGANIZER))
-    response = client.post(f"/console/settings?year={world.edition.year}",
+    response = client.post(f"/console/settings?edition={world.edition.year}",
                            data=settings_data(booking_opens_at="", booking_closes_at="",
                                               **CONTACT))
     assert response.status_code == 302
