@@ -57,6 +57,9 @@ ACCESS = {
     "booking_api.slots": PUBLIC,
     "booking_api.create_booking": PUBLIC,
     "moves.booking": TOKEN,
+    # change notices (organizers send; a group moves from a closed slot through its link)
+    "notices.index": staff(Role.ORGANIZER),
+    "notices.move": TOKEN,
     "moves.registration": TOKEN,
     # tickets (the ticket token is the secret)
     "tickets.ticket": TOKEN,
