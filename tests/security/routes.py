@@ -60,6 +60,11 @@ ACCESS = {
     # change notices (organizers send; a group moves from a closed slot through its link)
     "notices.index": staff(Role.ORGANIZER),
     "notices.move": TOKEN,
+    # vehicles (车辆信息): the group's link, 保卫处's lists, the organizers' settings
+    "vehicles.update": TOKEN,
+    "vehicles.day_list": staff(Role.SECURITY, Role.ORGANIZER),
+    "vehicles.day_list_xlsx": staff(Role.SECURITY, Role.ORGANIZER),
+    "vehicles.settings": staff(Role.ORGANIZER),
     "moves.registration": TOKEN,
     # tickets (the ticket token is the secret)
     "tickets.ticket": TOKEN,

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
+from ..vehicles import booking_form as vehicles
 from . import approval, capacity, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
 from .services import GroupDetails
@@ -58,17 +59,21 @@ def new(slot_id: int):
     slot = db.get_or_404(Slot, slot_id)
     rules.check_published(slot)  # 404 for the public
     form = BookingForm()
+    transport = vehicles.transport_form(slot.event.edition)
     problem = rules.bookable_problem(slot)
     form_error = problem.message if problem else None
     alternatives = []
-    if problem is None and form.validate_on_submit():
+    if problem is None and vehicles.validate_both(form, transport):
         details = details_from_form(form)
         try:
-            booking = atomic(services.create_booking, slot, details, source="web")
+            booking = atomic(vehicles.book, slot, details, transport.details(), source="web")
         except services.DuplicateBooking as exc:
             form.leader_mobile.errors.append(exc.message)
         except rules.RuleError as exc:
             if not _mark_field(form, exc):
+                form_error = exc.message
+        except vehicles.VehicleError as exc:
+            if not _mark_field(transport, exc):
                 form_error = exc.message
         except DomainError as exc:  # no room: slot, venue or campus day
             db.session.refresh(slot)
@@ -83,7 +88,7 @@ def new(slot_id: int):
         alternatives = services.alternatives(slot, 1)
     status = 422 if request.method == "POST" else 200
     return render_template("booking/new.html", slot=slot, edition=slot.event.edition, form=form,
-                           form_error=form_error, alternatives=alternatives,
+                           transport=transport, form_error=form_error, alternatives=alternatives,
                            show_form=problem is None and (request.method == "POST" or (
                                slot.is_open and not slot.is_full))), status
 
