@@ -65,6 +65,10 @@ ACCESS = {
     "vehicles.day_list": staff(Role.SECURITY, Role.ORGANIZER),
     "vehicles.day_list_xlsx": staff(Role.SECURITY, Role.ORGANIZER),
     "vehicles.settings": staff(Role.ORGANIZER),
+    # the parents' letter (家长告知书): printed through the group's link, template by organizers
+    "letters.letter": TOKEN,
+    "letters.template": staff(Role.ORGANIZER),
+    "letters.reset": staff(Role.ORGANIZER),
     "moves.registration": TOKEN,
     # tickets (the ticket token is the secret)
     "tickets.ticket": TOKEN,
