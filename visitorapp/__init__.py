@@ -16,7 +16,7 @@ from .extensions import csrf, db, limiter, mail, migrate
 FEATURES = (
     "programme", "booking", "tickets", "outbox", "accounts", "checkin", "console",
     "reports", "registration", "waitlist", "recovery", "submissions", "api", "ops", "demo", "audit",
-    "notices", "vehicles", "letters",
+    "notices", "vehicles", "letters", "share",
 )
 
 

@@ -69,6 +69,8 @@ ACCESS = {
     "letters.letter": TOKEN,
     "letters.template": staff(Role.ORGANIZER),
     "letters.reset": staff(Role.ORGANIZER),
+    # the programme poster (宣传海报)
+    "share.poster": PUBLIC,
     "moves.registration": TOKEN,
     # tickets (the ticket token is the secret)
     "tickets.ticket": TOKEN,
