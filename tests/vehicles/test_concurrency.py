@@ -2,7 +2,7 @@
 with the places, in one transaction (SQLite file and PostgreSQL)."""
 import sqlalchemy as sa
 
-from tests.booking.test_concurrency import outcomes_ok, pg_race_url, race, race_app, setup  # noqa: F401
+from tests.booking.test_concurrency import outcomes_ok, race, setup
 from tests.factories import create_slot, group_details
 from visitorapp.booking.models import Booking, BookingStatus
 from visitorapp.database import atomic

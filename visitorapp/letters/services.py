@@ -20,6 +20,9 @@ PLACEHOLDERS = {
 }
 PLACEHOLDER_RE = re.compile(r"【([^】]{1,6})】")
 
+#: What students do when the event's content is empty.
+DEFAULT_CONTENT = "参观实训场地、观看技能展示、动手体验职业技能。"
+
 PARTS = ("title", "body", "safety", "contact", "return_slip")
 
 DEFAULTS = {
@@ -105,7 +108,7 @@ def letter_for(booking: Booking) -> Letter:
         "地点": (f"湖南化工职业技术学院{venue.name}{' · ' + venue.building if venue.building else ''}"
                if venue else "湖南化工职业技术学院"),
         "活动": slot.event.name,
-        "活动内容": " ".join((slot.event.content or "参观实训场地、观看技能展示、动手体验职业技能。").split()),
+        "活动内容": " ".join((slot.event.content or DEFAULT_CONTENT).split()),
         "学生人数": str(booking.students), "教师人数": str(booking.teachers),
         "领队": booking.leader_name, "领队电话": booking.leader_mobile,
         "活动周": edition.title, "主题": edition.theme,

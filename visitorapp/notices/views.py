@@ -6,8 +6,8 @@ The notices themselves are shown by the management and ticket pages through the
 from datetime import date
 
 import sqlalchemy as sa
-from wtforms.fields.choices import SelectChoice
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
 
 from .. import ratelimits
 from ..booking import services as booking_services

@@ -17,10 +17,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..audit.models import log_action
 from ..booking import services as booking_services
 from ..booking import signals
-from ..booking.models import Booking
+from ..booking.models import HOLDING_STATUSES, Booking
 from ..errors import DomainError
 from ..extensions import db
-from ..programme.models import Edition, Slot
+from ..programme.models import Edition, Event, Slot
+from ..timeutil import local_day_bounds
 from . import plates as plate_rules
 from .models import ArrivalMode, EntranceDay, Transport, Vehicle, VehicleSettings
 
@@ -151,9 +152,6 @@ def entrance_day_vehicles(edition_id: int, entrance: str, day: date) -> int:
 
 def day_list(edition: Edition, day: date) -> dict[str, list[Transport]]:
     """保卫处's list: the day's groups coming by vehicle, per entrance, by arrival time."""
-    from ..timeutil import local_day_bounds
-    from ..programme.models import Event
-    from ..booking.models import HOLDING_STATUSES
     start, end = local_day_bounds(day)
     rows = db.session.scalars(
         sa.select(Transport).join(Transport.booking).join(Booking.slot).join(Slot.event)
