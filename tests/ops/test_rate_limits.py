@@ -144,6 +144,8 @@ LIMITED = {
     "booking.change_headcount": ("POST", lambda w: f"/b/{w.booking.manage_token}/headcount"),
     "booking.cancel": ("POST", lambda w: f"/b/{w.booking.manage_token}/cancel"),
     "moves.booking": ("POST", lambda w: f"/b/{w.booking.manage_token}/move"),
+    "notices.move": ("POST", lambda w: f"/b/{w.booking.manage_token}/notice-move"),
+    "vehicles.update": ("POST", lambda w: f"/b/{w.booking.manage_token}/vehicles"),
     "moves.registration": ("POST", lambda w: f"/my/{w.registration.manage_token}/move"),
     "registration.new": ("POST", lambda w: f"/r/{w.individual_slot.id}"),
     "registration.cancel": ("POST", lambda w: f"/my/{w.registration.manage_token}/cancel"),
