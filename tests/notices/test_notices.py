@@ -119,3 +119,15 @@ def test_a_notice_needs_its_target_and_refuses_hostile_text(client, db, login):
         "body": "<script>alert(1)</script>"})
     assert response.status_code == 422 and "不能以 = + - @" in text(response)
     assert db.session.scalar(sa.select(sa.func.count(Notice.id))) == 0
+
+
+def test_a_reopened_slot_no_longer_shows_its_closure(client, db, login):
+    _, slot, *_ = _world(db)
+    booking = create_booking(slot)
+    services.close_slot(slot, "暴雨")
+    db.session.commit()
+    assert "场次暂停：暴雨" in text(client.get(f"/b/{booking.manage_token}"))
+    login(create_user(role=Role.ORGANIZER))
+    assert client.post(f"/console/slots/{slot.id}/reopen").status_code == 302
+    client.post("/logout")
+    assert "场次暂停" not in text(client.get(f"/b/{booking.manage_token}"))

@@ -69,9 +69,10 @@ def close_slot(slot: Slot, reason: str) -> Notice:
 
 
 def notices_for(slot: Slot) -> list[Notice]:
-    """The notices the holders of ``slot`` see, newest first."""
+    """The notices the holders of ``slot`` see, newest first; a closure's only while the slot
+    is still closed (reopened, it no longer concerns anyone)."""
     day = slot.local_day
-    return list(db.session.scalars(
+    notices = list(db.session.scalars(
         sa.select(Notice).where(
             Notice.edition_id == slot.event.edition_id,
             sa.or_(sa.and_(Notice.scope == NoticeScope.SLOT, Notice.slot_id == slot.id),
@@ -79,6 +80,7 @@ def notices_for(slot: Slot) -> list[Notice]:
                            Notice.day == day),
                    sa.and_(Notice.scope == NoticeScope.DAY, Notice.day == day)))
         .order_by(Notice.created_at.desc(), Notice.id.desc())))
+    return [n for n in notices if not (n.closes_slot and slot.is_open)]
 
 
 def affected_bookings(notice: Notice) -> list[Booking]:
