@@ -1,5 +1,4 @@
 """visitorapp: booking, ticketing and check-in for the college's Vocational Education Activity Week."""
-import importlib
 import logging
 import os
 import secrets
@@ -10,14 +9,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as config_module
 from . import privatefiles
 from .extensions import csrf, db, limiter, mail, migrate
-
-#: Feature packages, in registration order. Each exposes ``init_app(app)`` in its ``views``
-#: module (blueprints, CLI commands); a package without one is skipped.
-FEATURES = (
-    "programme", "booking", "tickets", "outbox", "accounts", "checkin", "console",
-    "reports", "registration", "waitlist", "recovery", "submissions", "api", "ops", "demo", "audit",
-    "notices", "vehicles", "letters", "share",
-)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -50,7 +41,12 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_object(config_module.Defaults)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        config_module.load_environment(app.config)
+        # VISITORAPP_MAIL_PORT=587 → MAIL_PORT = 587: values are JSON literals where they parse.
+        app.config.from_prefixed_env("VISITORAPP")
+        # Hosting platforms set DATABASE_URL; VISITORAPP_DATABASE_URL wins.
+        url = app.config.pop("DATABASE_URL", None) or os.environ.get("DATABASE_URL")
+        if url:
+            app.config["SQLALCHEMY_DATABASE_URI"] = url
     else:
         app.config.update(test_config)
     privatefiles.private_dir(app.instance_path)
@@ -123,15 +119,31 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_features(app: Flask) -> None:
-    # Import every model module first so relationships resolve and Alembic sees all tables.
-    from . import models  # noqa: F401
-    for name in FEATURES:
-        try:
-            views = importlib.import_module(f".{name}.views", __name__)
-        except ModuleNotFoundError as exc:
-            if exc.name in (f"{__name__}.{name}", f"{__name__}.{name}.views"):
-                continue
-            raise
-        views.init_app(app)
-    from .api.views import register_feature_apis
-    register_feature_apis(app)
+    """Every feature, by name: each ``<feature>.views.init_app`` registers that feature's own
+    blueprints, CLI commands, settings and signal receivers. A missing feature is an ImportError
+    here, at start-up — never a silently absent page."""
+    from . import models  # noqa: F401 - every table, so relationships resolve and Alembic sees all
+    from .accounts import views as accounts
+    from .api import views as api
+    from .audit import views as audit
+    from .booking import views as booking
+    from .checkin import views as checkin
+    from .console import views as console
+    from .demo import views as demo
+    from .letters import views as letters
+    from .notices import views as notices
+    from .ops import views as ops
+    from .outbox import views as outbox
+    from .programme import views as programme
+    from .recovery import views as recovery
+    from .registration import views as registration
+    from .reports import views as reports
+    from .share import views as share
+    from .submissions import views as submissions
+    from .tickets import views as tickets
+    from .vehicles import views as vehicles
+    from .waitlist import views as waitlist
+    for feature in (programme, booking, tickets, outbox, accounts, checkin, console, reports,
+                    registration, waitlist, recovery, submissions, api, ops, demo, audit,
+                    notices, vehicles, letters, share):
+        feature.init_app(app)

@@ -3,8 +3,6 @@
 Order of precedence (later wins): these defaults → ``instance/config.py`` →
 ``VISITORAPP_*`` environment variables (``DATABASE_URL`` too, for hosting platforms).
 """
-import json
-import os
 from datetime import timedelta
 
 #: Asia/Shanghai is the only timezone people see; the database stores UTC.
@@ -79,24 +77,6 @@ class Defaults:
 
     #: Personal data of a past week is kept this many days after the week (privacy notice).
     RETENTION_DAYS = 90
-
-
-def _coerce(value: str):
-    """Environment values are strings; accept JSON literals (true, 25, "x") for typed settings."""
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
-
-
-def load_environment(config) -> None:
-    """Apply VISITORAPP_* variables (and the conventional DATABASE_URL) over a Flask config."""
-    for key, value in os.environ.items():
-        if key.startswith("VISITORAPP_"):
-            config[key.removeprefix("VISITORAPP_")] = _coerce(value)
-    url = os.environ.get("VISITORAPP_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if url:
-        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
 
 
 #: The longest a sign-in may last ("保持登录" included), whatever the configuration says.

@@ -1,5 +1,6 @@
 """Base form for every feature: WTForms' built-in messages in Chinese, plus a button-only form."""
 from flask_wtf import FlaskForm
+from wtforms import Field
 from wtforms.validators import NumberRange
 
 from .validators import MAX_ID
@@ -29,3 +30,15 @@ def choice_id(value) -> int:
     if not 0 <= number <= MAX_ID:
         raise ValueError(f"id out of range: {number}")
     return number
+
+
+def show_error(form, exc, default: str | None = None) -> bool:
+    """Show a service's DomainError beside the field it names (else beside ``default``), as the
+    form's own validation errors are. False when neither is a field of this form: the caller
+    shows the message above the form."""
+    for name in (exc.field, default):
+        field = getattr(form, name, None) if name else None
+        if isinstance(field, Field):
+            field.errors = list(field.errors) + [exc.message]
+            return True
+    return False

@@ -3,6 +3,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from visitorapp.audit.models import AuditEntry
 from visitorapp.booking.models import Booking
 from visitorapp.programme.models import Edition, Slot
 from visitorapp.programme.services import edition_by_year
@@ -28,6 +29,10 @@ def test_copy_keeps_the_weekday_and_copies_no_bookings(runner, db):
     assert [d.name for d in copy.events[9].responsible_departments] == \
         [d.name for d in source.events[9].responsible_departments]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Booking)) == bookings
+    # Audited like the console's copy button (the same operation).
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "edition.copy"))
+    assert entry.object_id == copy.id and entry.actor == "系统"
+    assert entry.before == {"source_year": 2026} and entry.after["year"] == 2030
 
 
 def test_copy_on_a_chosen_date(runner, db):
@@ -51,7 +56,7 @@ def test_copy_refuses_bad_input_and_changes_nothing(runner, db):
     slots = db.session.scalar(sa.select(sa.func.count()).select_from(Slot))
     cases = [
         (["--from", "2019", "--year", "2032"], "没有 2019 年的活动周"),
-        (["--from", "2026", "--year", "2026"], "2026 年的活动周已存在"),
+        (["--from", "2026", "--year", "2026"], "2026年活动周已存在"),
         (["--from", "2026", "--year", "2032", "--starts-on", "2032-13-01"], "日期格式应为"),
         (["--from", "2026", "--year", "2032", "--starts-on", "2033-05-09"], "不在 2032 年内"),
     ]

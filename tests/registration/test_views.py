@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import create_booking, create_slot, create_user
+from tests.factories import create_slot, create_user
 from tests.registration.helpers import create_individual_slot, register
 from visitorapp.accounts.models import Role
 from visitorapp.registration.models import QuestionKind, Registration, RegistrationQuestion
@@ -159,20 +159,6 @@ def test_cancel_and_move_through_the_manage_link(client, db):
     db.session.refresh(later)
     assert not registration.is_active and later.booked == 0
     assert client.get("/my/forged-token").status_code == 404
-
-
-def test_booking_manage_page_links_to_the_move_page_and_moves(client, db):
-    slot = create_slot(capacity=50)
-    later = create_slot(event=slot.event, venue=slot.venue, capacity=50,
-                        starts_at=slot.starts_at + timedelta(hours=2))
-    booking = create_booking(slot, students=20, teachers=1)
-    db.session.commit()
-    manage_page = client.get(f"/b/{booking.manage_token}").get_data(as_text=True)
-    assert f"/b/{booking.manage_token}/move" in manage_page
-    response = client.post(f"/b/{booking.manage_token}/move", data={"slot_id": later.id})
-    assert response.status_code == 302
-    db.session.refresh(booking)
-    assert booking.slot_id == later.id
 
 
 def test_organizer_defines_extra_questions_and_others_may_not(client, db, login):

@@ -5,13 +5,15 @@ from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
+#: The features with an API (``<feature>/api.py``), each describing it in ``<feature>/openapi.json``.
+FEATURES_WITH_AN_API = ("booking", "checkin", "registration")
 
 
 @cache
 def openapi_document() -> dict:
     doc = json.loads((Path(__file__).parent / "openapi-base.json").read_text("utf-8"))
-    for fragment_path in sorted(PACKAGE.glob("*/openapi.json")):
-        fragment = json.loads(fragment_path.read_text("utf-8"))
+    for feature in FEATURES_WITH_AN_API:
+        fragment = json.loads((PACKAGE / feature / "openapi.json").read_text("utf-8"))
         doc["paths"].update(fragment.get("paths", {}))
         for section, items in fragment.get("components", {}).items():
             doc["components"].setdefault(section, {}).update(items)

@@ -1,6 +1,4 @@
 """/api/v1/openapi.json and the helpers every feature's API blueprint uses."""
-import importlib
-
 from flask import Blueprint, jsonify
 
 from .. import ratelimits
@@ -50,19 +48,3 @@ def init_app(app):
     app.register_blueprint(bp)
     app.before_request(validation.check_request)
 
-
-def register_feature_apis(app) -> None:
-    """Register ``bp`` of every ``visitorapp/<feature>/api.py`` not registered by its feature,
-    the way every ``<feature>/openapi.json`` is merged: a feature adds its API by adding the file.
-    Called by create_app after every feature's ``init_app``."""
-    from .. import FEATURES
-    for name in FEATURES:
-        try:
-            module = importlib.import_module(f"visitorapp.{name}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name in (f"visitorapp.{name}", f"visitorapp.{name}.api"):
-                continue
-            raise
-        blueprint = getattr(module, "bp", None)
-        if blueprint is not None and blueprint.name not in app.blueprints:
-            app.register_blueprint(blueprint)

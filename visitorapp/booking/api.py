@@ -5,7 +5,7 @@ partner school's system gets exactly the Chinese messages a teacher sees on the 
 """
 from datetime import date
 
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from ..api.views import api_blueprint, error_response, validation_response
@@ -19,7 +19,6 @@ from ..validators import MAX_ID, day_error
 from . import rules, services
 from .capacity import CapacityError
 from .forms import ApiBookingForm
-from .services import GroupDetails
 
 bp = api_blueprint("booking_api", __name__)
 
@@ -59,11 +58,7 @@ def create_booking():
         return validation_response(form.errors)
     try:
         slot = _slot(form.slot_id.data)
-        details = GroupDetails(
-            school_name=form.school_name.data, school_stage=form.school_stage.data,
-            grades=form.grades.data or "", students=form.students.data, teachers=form.teachers.data,
-            leader_name=form.leader_name.data, leader_mobile=form.leader_mobile.data,
-            email=(form.email.data or "").strip(), notes=form.notes.data or "")
+        details = form.details()
         booking = atomic(services.create_booking, slot, details, source="api")
     except rules.RuleError as exc:
         return _rule_response(exc)
@@ -78,7 +73,7 @@ def create_booking():
     manage_url = url_for("booking.manage", token=booking.manage_token, _external=True)
     response = jsonify({
         "reference": booking.reference, "status": booking.status.value,
-        "manage_url": manage_url, "ticket_url": ticket_url(booking, manage_url),
+        "manage_url": manage_url, "ticket_url": ticket_url(booking),
         "students": booking.students, "teachers": booking.teachers,
         "headcount": booking.headcount, "slot": slot_json(booking.slot)})
     response.status_code = 201
@@ -106,11 +101,9 @@ def is_bookable(slot: Slot, now=None) -> bool:
     return True
 
 
-def ticket_url(booking, manage_url: str) -> str:
-    """The ticket page when the tickets feature serves one, else the ticket on the manage page."""
-    if "tickets.ticket" in current_app.view_functions:
-        return url_for("tickets.ticket", token=tokens.token_for(booking), _external=True)
-    return f"{manage_url}#ticket"
+def ticket_url(booking) -> str:
+    """The booking's ticket page (its QR code)."""
+    return url_for("tickets.ticket", token=tokens.token_for(booking), _external=True)
 
 
 def form_data(payload: dict, form_class) -> MultiDict:

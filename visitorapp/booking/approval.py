@@ -13,14 +13,12 @@ signals). `flask bookings expire-pending` releases what is past its deadline (cr
 """
 from datetime import datetime, timedelta
 
-import click
 import sqlalchemy as sa
 
 from ..audit.models import log_action
-from ..database import atomic
 from ..extensions import db
 from ..programme.models import Edition, Slot
-from ..timeutil import format_datetime, utcnow
+from ..timeutil import format_datetime
 from . import capacity, signals
 from .models import Booking, BookingStatus
 from .rules import RuleError
@@ -106,16 +104,3 @@ def _release(booking: Booking, reason: str, now: datetime) -> None:
     capacity.release_places(booking.slot, booking.headcount, holder=holder_of(booking))
     booking.cancel(reason, now=now)
     booking.review_due_at = None
-
-
-@click.command("expire-pending")
-def expire_pending_command():
-    """Release pending (待审核) bookings past their review deadline (cron, e.g. every 10 min)."""
-    expired = atomic(expire_due, utcnow())
-    click.echo(f"已释放审核超时的预约 {len(expired)} 个。")
-
-
-def register_cli(app) -> None:
-    """`flask bookings expire-pending`, beside `flask bookings mark-no-shows`."""
-    app.cli.commands.setdefault("bookings", click.Group("bookings", help="Booking maintenance commands."))
-    app.cli.commands["bookings"].add_command(expire_pending_command)

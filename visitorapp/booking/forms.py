@@ -5,8 +5,9 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, 
 from wtforms.validators import Email as EmailValidator
 
 from .. import validators as v
-from ..forms import ChineseForm
+from ..forms import ChineseForm, existing_id
 from .models import STAGE_LABELS
+from .services import GroupDetails
 
 STAGE_CHOICES = [SelectChoice("", "请选择学段")] + [
     SelectChoice(value, label) for value, label in STAGE_LABELS.items()]
@@ -73,6 +74,16 @@ class BookingForm(HeadcountForm):
     privacy = BooleanField("我已阅读并同意《个人信息保护说明》",
                            validators=[DataRequired("请阅读并同意个人信息保护说明。")])
 
+    def details(self) -> GroupDetails:
+        """The validated fields as the booking service takes them (the web form, the API's and
+        the waiting list's, which is the same form)."""
+        return GroupDetails(
+            school_name=self.school_name.data, school_stage=self.school_stage.data,
+            grades=self.grades.data or "", students=self.students.data,
+            teachers=self.teachers.data, leader_name=self.leader_name.data,
+            leader_mobile=self.leader_mobile.data, email=(self.email.data or "").strip(),
+            notes=self.notes.data or "")
+
 
 class ApiBookingForm(BookingForm):
     """The API takes the same fields as JSON; consent is implied by calling it."""
@@ -87,3 +98,10 @@ class ApiBookingForm(BookingForm):
 
 class CancelForm(ChineseForm):
     reason = StringField("取消原因（选填）", validators=[Optional(), _free_text("取消原因", 200)])
+
+
+class MoveForm(ChineseForm):
+    """改约: the slot to move to (a booking's or a registration's)."""
+
+    slot_id = IntegerField("新场次", validators=[InputRequired("请选择新场次。"),
+                                             existing_id("所选场次不存在，请重新选择。")])

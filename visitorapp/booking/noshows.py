@@ -9,13 +9,11 @@ group came clears it), and no reader depends on it having run.
 """
 from datetime import datetime
 
-import click
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from ..audit.models import log_action
 from ..checkin.counts import arrived
-from ..database import atomic
 from ..extensions import db
 from ..programme.models import Edition, Event, Slot
 from ..timeutil import utcnow
@@ -84,18 +82,3 @@ def set_hold(edition: Edition, hold: bool) -> None:
     edition.hold_no_shows = hold
     log_action("settings.no_show_hold", edition, before={"hold_no_shows": before},
                after={"hold_no_shows": hold}, summary=f"爽约规则 {'开启' if hold else '关闭'}")
-
-
-@click.command("mark-no-shows")
-def mark_no_shows_command():
-    """Store the no-show rule's answer (爽约) for groups whose slot has ended (nightly)."""
-    marked = atomic(mark_no_shows, utcnow())
-    click.echo(f"已标记爽约 {len(marked)} 个预约。")
-
-
-def register_cli(app) -> None:
-    group = app.cli.commands.get("bookings")
-    if group is None:
-        group = click.Group("bookings", help="Booking maintenance commands.")
-        app.cli.add_command(group)
-    group.add_command(mark_no_shows_command)

@@ -1,7 +1,7 @@
 """Booking operations: the rules in one place for the web form, the JSON API, staff and the CLI.
 
 Each function works inside the caller's transaction and only flushes; the caller commits once
-(see ``visitorapp.booking.unit``) so mail in the outbox and the audit entry commit with the booking.
+(``visitorapp.database.atomic``) so mail in the outbox and the audit entry commit with the booking.
 """
 from dataclasses import dataclass
 from datetime import datetime

@@ -7,13 +7,14 @@ from .. import ratelimits
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
+from ..forms import show_error
 from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
+from ..timeutil import utcnow
 from ..vehicles import booking_form as vehicles
-from . import approval, capacity, rules, services
+from . import capacity, moves, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
-from .services import GroupDetails
 
 bp = Blueprint("booking", __name__)
 
@@ -64,16 +65,16 @@ def new(slot_id: int):
     form_error = problem.message if problem else None
     alternatives = []
     if problem is None and vehicles.validate_both(form, transport):
-        details = details_from_form(form)
+        details = form.details()
         try:
             booking = atomic(vehicles.book, slot, details, transport.details(), source="web")
         except services.DuplicateBooking as exc:
             form.leader_mobile.errors.append(exc.message)
         except rules.RuleError as exc:
-            if not _mark_field(form, exc):
+            if not show_error(form, exc):
                 form_error = exc.message
         except vehicles.VehicleError as exc:
-            if not _mark_field(transport, exc):
+            if not show_error(transport, exc):
                 form_error = exc.message
         except DomainError as exc:  # no room: slot, venue or campus day
             db.session.refresh(slot)
@@ -120,7 +121,7 @@ def change_headcount(token: str):
         try:
             atomic(services.change_headcount, booking, form.students.data, form.teachers.data)
         except rules.RuleError as exc:
-            if not _mark_field(form, exc):
+            if not show_error(form, exc):
                 flash(exc.message, "error")
         except DomainError as exc:
             flash(exc.message, "error")
@@ -151,6 +152,16 @@ def cancel(token: str):
     return redirect(url_for("booking.manage", token=token))
 
 
+@bp.route("/b/<token>/move", methods=["GET", "POST"])
+@ratelimits.public_form(methods=["POST"])
+def move(token: str):
+    """改约: the teacher moves the group to another slot with room (before the change deadline)."""
+    return moves.move_page(
+        services.by_manage_token(token), kind="booking", move=services.move_booking,
+        alternatives=lambda booking: services.alternatives(booking.slot, booking.headcount, limit=30),
+        manage_url=url_for("booking.manage", token=token))
+
+
 @bp.get("/privacy")
 def privacy():
     """个人信息保护说明: what each kind of sign-up collects, why, and the day it is deleted
@@ -161,24 +172,6 @@ def privacy():
                            purge_on=retention_ends(edition.ends_on, days) if edition else None)
 
 
-def details_from_form(form: BookingForm) -> GroupDetails:
-    return GroupDetails(
-        school_name=form.school_name.data, school_stage=form.school_stage.data,
-        grades=form.grades.data or "", students=form.students.data,
-        teachers=form.teachers.data, leader_name=form.leader_name.data,
-        leader_mobile=form.leader_mobile.data, email=(form.email.data or "").strip(),
-        notes=form.notes.data or "")
-
-
-def _mark_field(form, exc: DomainError) -> bool:
-    """Show a rule's message beside its visible field; False when it belongs above the form."""
-    field = getattr(form, exc.field, None) if exc.field and exc.field != "slot_id" else None
-    if field is None:
-        return False
-    field.errors.append(exc.message)
-    return True
-
-
 def _check_group_early(form: BookingForm, edition) -> None:
     """Show the ratio and group-size rule with the other field errors, so one round trip fixes all."""
     if form.students.errors or form.teachers.errors or form.school_stage.errors:
@@ -186,7 +179,7 @@ def _check_group_early(form: BookingForm, edition) -> None:
     try:
         rules.check_group(edition, form.school_stage.data, form.students.data, form.teachers.data)
     except rules.RuleError as exc:
-        _mark_field(form, exc)
+        show_error(form, exc)
 
 
 def _unavailable_message(slot: Slot) -> str:
@@ -198,15 +191,7 @@ def _unavailable_message(slot: Slot) -> str:
 def _manage_page(booking, headcount: HeadcountForm):
     return render_template("booking/manage.html", booking=booking, headcount=headcount,
                            cancel=CancelForm(), deadline=rules.change_deadline(booking.slot),
-                           changeable=_changeable(booking))
-
-
-def _changeable(booking) -> bool:
-    try:
-        rules.check_changeable(booking.slot)
-    except DomainError:
-        return False
-    return booking.holds_places
+                           changeable=booking.holds_places and moves.changeable(booking.slot, utcnow()))
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -217,5 +202,9 @@ def _parse_day(value: str | None) -> date | None:
 
 
 def init_app(app):
+    from . import api, staff
+    from .cli import bookings
     app.register_blueprint(bp)
-    approval.register_cli(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(staff.bp)
+    app.cli.add_command(bookings)

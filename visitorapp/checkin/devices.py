@@ -1,5 +1,4 @@
 """Gate devices: API tokens for scanners and shared gate phones (shown once, stored hashed)."""
-import hashlib
 import secrets
 
 import sqlalchemy as sa
@@ -8,14 +7,11 @@ from ..audit.models import log_action
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Venue
+from ..tickets.tokens import fingerprint
 from ..timeutil import utcnow
 from .models import GateDevice
 
 TOKEN_PREFIX = "gd_"  # noqa: S105 - a public marker, not a secret
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_device(name: str, venue: Venue, *, created_by=None) -> tuple[GateDevice, str]:
@@ -26,7 +22,7 @@ def create_device(name: str, venue: Venue, *, created_by=None) -> tuple[GateDevi
     if db.session.scalar(sa.select(GateDevice.id).where(GateDevice.name == name)):
         raise DomainError("name_taken", f"设备名称“{name}”已存在。", field="name")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    device = GateDevice(name=name, venue=venue, token_hash=hash_token(token),
+    device = GateDevice(name=name, venue=venue, token_hash=fingerprint(token),
                         created_by_id=getattr(created_by, "id", None))
     db.session.add(device)
     db.session.flush()
@@ -46,7 +42,7 @@ def device_for_token(token: str) -> GateDevice | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
     device = db.session.scalar(sa.select(GateDevice).where(
-        GateDevice.token_hash == hash_token(token)))
+        GateDevice.token_hash == fingerprint(token)))
     if device is None or device.is_revoked:
         return None
     return device

@@ -6,7 +6,6 @@ arrived and are inside where — no mobile numbers, no names: a lost phone leaks
 The page decides with the same rules as ``outcome.decide`` (docs/gate.md) and the server has the
 last word when the queue syncs.
 """
-import hashlib
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -16,17 +15,13 @@ from ..booking.models import Booking
 from ..extensions import db
 from ..programme.models import Slot
 from ..registration.models import Registration
-from ..tickets.tokens import sign
+from ..tickets.tokens import fingerprint, sign
 from ..timeutil import local_day_bounds
 from . import counts
 from .actors import Actor
 from .holders import Holder
 from .outcome import GateRules
 from .serialize import holder_json
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def ticket_list(day: date, actor: Actor, now: datetime) -> dict:
@@ -49,7 +44,7 @@ def ticket_list(day: date, actor: Actor, now: datetime) -> dict:
                                                                      holder.registration.id)
         state = presence.get(key) or counts.TicketPresence(venues={})
         item = holder_json(holder)
-        item.update(h=token_hash(sign(holder.record.ticket_nonce)), arrived=state.arrived,
+        item.update(h=fingerprint(sign(holder.record.ticket_nonce)), arrived=state.arrived,
                     inside=state.inside, venues={str(k): v for k, v in state.venues.items()})
         tickets.append(item)
     rules = GateRules.from_config(current_app.config)

@@ -4,7 +4,10 @@ from flask import Blueprint, abort, flash, request
 
 from ..accounts.access import roles_required
 from ..accounts.models import Role
+from ..database import atomic
+from ..errors import DomainError
 from ..extensions import db
+from ..forms import show_error
 from ..programme import services as programme
 from ..programme.models import Edition
 
@@ -38,8 +41,20 @@ def flash_errors(form) -> None:
 
 def field_error(form, exc) -> None:
     """Show a service's DomainError beside its field, or as a flash when it names none."""
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
-        target.errors.append(exc.message)
-    else:
+    if not show_error(form, exc):
         flash(exc.message, "error")
+
+
+def perform(form, success: str, operation, *args, reload=None, **kwargs) -> bool:
+    """Run a console operation in one transaction. True when done (``success`` flashed); False
+    when refused: the reason beside the field of ``form`` it names, else flashed, and ``reload``
+    (the row the page shows) re-read, since the rolled-back transaction left it stale."""
+    try:
+        atomic(operation, *args, **kwargs)
+    except DomainError as exc:
+        if reload is not None:
+            db.session.refresh(reload)
+        field_error(form, exc)
+        return False
+    flash(success, "success")
+    return True

@@ -17,7 +17,6 @@ from ..booking.noshows import no_show
 from ..booking.services import find_duplicate, holder_of
 from ..extensions import db
 from ..programme.models import Event, Slot
-from ..timeutil import local_day_bounds
 from .services import ConsoleError, apply_changes
 
 
@@ -50,8 +49,7 @@ def search(edition_id: int, f: BookingFilter, now: datetime) -> sa.Select:
             stmt = stmt.where(sa.or_(Booking.reference == q.upper(),
                                      Booking.school_name.contains(q, autoescape=True)))
     if f.day is not None:
-        start, end = local_day_bounds(f.day)
-        stmt = stmt.where(Slot.starts_at >= start, Slot.starts_at < end)
+        stmt = stmt.where(Slot.starts_on(f.day))
     if f.venue_id:
         stmt = stmt.where(Slot.venue_id == f.venue_id)
     if f.slot_id:

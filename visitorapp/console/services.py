@@ -222,8 +222,10 @@ def update_settings(edition: Edition, values: dict) -> None:
 
 
 def copy_edition(source: Edition, year: int, starts_on: date) -> Edition:
+    """Next year's week from ``source`` (theme days, events, departments, slots — no bookings),
+    audited. The console's copy button and `flask editions copy` both call this."""
     if programme.edition_by_year(year) is not None:
-        raise ConsoleError("year_taken", f"{year}年活动周已存在。", field="year")
+        raise ConsoleError("year_taken", f"{year}年活动周已存在，未做任何修改。", field="year")
     edition = programme.copy_edition(source, year, starts_on)
     log_action("edition.copy", edition, before={"source_year": source.year},
                after={"year": year, "starts_on": starts_on},

@@ -132,4 +132,6 @@ def edition_copy():
 
 
 def init_app(app):
+    from .cli import editions
     app.register_blueprint(bp)
+    app.cli.add_command(editions)

@@ -1,6 +1,6 @@
 """Console pages for bookings: search and filter, detail, changes on a teacher's behalf."""
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from ..booking import approval
 from ..booking import services as booking_services
@@ -8,15 +8,13 @@ from ..booking.forms import HeadcountForm
 from ..booking.models import STAGE_LABELS, Booking, BookingStatus
 from ..booking.noshows import no_show_ids
 from ..checkin.history import gate_record
-from ..database import atomic
-from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
 from ..programme.models import Venue
 from ..timeutil import utcnow
 from ..web import day_arg, id_arg, page_arg
 from . import bookings
-from .blueprint import bp, edition_or_404, field_error, flash_errors, organizer_required
+from .blueprint import bp, edition_or_404, flash_errors, organizer_required, perform
 from .forms import BookingDetailsForm, RejectForm, StaffCancelForm
 
 STATUS_CHOICES = [("", "全部状态"), ("pending", "待审核"), ("confirmed", "已确认"),
@@ -74,16 +72,10 @@ def booking_details(booking_id: int):
     """School and leader details changed on the teacher's behalf."""
     booking = db.get_or_404(Booking, booking_id)
     form = BookingDetailsForm()
-    if form.validate_on_submit():
-        values = {k: (getattr(form, k).data or "") for k in bookings.DETAIL_FIELDS}
-        try:
-            atomic(bookings.update_details, booking, values)
-        except DomainError as exc:
-            db.session.refresh(booking)
-            field_error(form, exc)
-        else:
-            flash("预约信息已保存。", "success")
-            return redirect(url_for("console.booking_detail", booking_id=booking.id))
+    if form.validate_on_submit() and perform(
+            form, "预约信息已保存。", bookings.update_details, booking,
+            {k: (getattr(form, k).data or "") for k in bookings.DETAIL_FIELDS}, reload=booking):
+        return _back_to(booking)
     return _render_detail(booking, details=form, status=422)
 
 
@@ -93,16 +85,11 @@ def booking_headcount(booking_id: int):
     """New numbers under the same capacity and ratio rules, past the teachers' deadline too."""
     booking = db.get_or_404(Booking, booking_id)
     form = HeadcountForm()
-    if form.validate_on_submit():
-        try:
-            atomic(booking_services.change_headcount, booking, form.students.data,
-                   form.teachers.data, actor=_actor(), enforce_deadline=False, review=False)
-        except DomainError as exc:
-            db.session.refresh(booking)
-            field_error(form, exc)
-        else:
-            flash("人数已修改，入场码不变。", "success")
-            return redirect(url_for("console.booking_detail", booking_id=booking.id))
+    if form.validate_on_submit() and perform(
+            form, "人数已修改，入场码不变。", booking_services.change_headcount, booking,
+            form.students.data, form.teachers.data, actor=_actor(), enforce_deadline=False,
+            review=False, reload=booking):
+        return _back_to(booking)
     return _render_detail(booking, headcount=form, status=422)
 
 
@@ -112,17 +99,11 @@ def booking_cancel(booking_id: int):
     """Cancel for the school; the leader is told by mail (the outbox listens to the signal)."""
     booking = db.get_or_404(Booking, booking_id)
     form = StaffCancelForm()
-    if form.validate_on_submit():
-        try:
-            atomic(booking_services.cancel_booking, booking, reason=form.reason.data,
-                   actor=_actor())
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            flash("预约已取消，名额已释放，并已通知领队教师。", "success")
-            return redirect(url_for("console.booking_detail", booking_id=booking.id))
-    else:
+    if not form.validate_on_submit():
         flash_errors(form)
+    elif perform(form, "预约已取消，名额已释放，并已通知领队教师。", booking_services.cancel_booking,
+                 booking, reason=form.reason.data, actor=_actor()):
+        return _back_to(booking)
     return _render_detail(booking, cancel=form, status=422)
 
 
@@ -131,14 +112,11 @@ def booking_cancel(booking_id: int):
 def booking_approve(booking_id: int):
     """审核通过 a pending booking: its ticket becomes valid and the leader is mailed it."""
     booking = db.get_or_404(Booking, booking_id)
-    if ActionForm().validate_on_submit():
-        try:
-            atomic(approval.confirm, booking, now=utcnow(), actor=_actor())
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            flash("已审核通过，确认函和入场码已发送给领队教师。", "success")
-    return redirect(url_for("console.booking_detail", booking_id=booking.id))
+    form = ActionForm()
+    if form.validate_on_submit():
+        perform(form, "已审核通过，确认函和入场码已发送给领队教师。", approval.confirm, booking,
+                now=utcnow(), actor=_actor())
+    return _back_to(booking)
 
 
 @bp.post("/bookings/<int:booking_id>/reject")
@@ -147,17 +125,16 @@ def booking_reject(booking_id: int):
     """审核未通过: the held places are released and the leader is told why."""
     booking = db.get_or_404(Booking, booking_id)
     form = RejectForm()
-    if form.validate_on_submit():
-        try:
-            atomic(approval.reject, booking, reason=form.reason.data, now=utcnow(), actor=_actor())
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            flash("已标记为审核未通过，名额已释放，并已通知领队教师。", "success")
-            return redirect(url_for("console.booking_detail", booking_id=booking.id))
-    else:
+    if not form.validate_on_submit():
         flash_errors(form)
+    elif perform(form, "已标记为审核未通过，名额已释放，并已通知领队教师。", approval.reject, booking,
+                 reason=form.reason.data, now=utcnow(), actor=_actor()):
+        return _back_to(booking)
     return _render_detail(booking, reject=form, status=422)
+
+
+def _back_to(booking):
+    return redirect(url_for("console.booking_detail", booking_id=booking.id))
 
 
 def _actor() -> str:

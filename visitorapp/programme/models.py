@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime
 from ..extensions import db
-from ..timeutil import local, utcnow
+from ..timeutil import local, local_day_bounds, utcnow
 
 
 class ParticipationMode(enum.StrEnum):
@@ -239,6 +239,12 @@ class Slot(db.Model):
     @property
     def local_day(self) -> date:
         return local(self.starts_at).date()
+
+    @classmethod
+    def starts_on(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL: the slot starts on this Shanghai calendar day (``local_day`` in a query)."""
+        start, end = local_day_bounds(day)
+        return sa.and_(cls.starts_at >= start, cls.starts_at < end)
 
     def overlaps(self, other: "Slot") -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at

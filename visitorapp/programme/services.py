@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..timeutil import local_day_bounds, local_today
+from ..timeutil import local_today
 from .models import Edition, Event, ParticipationMode, Slot
 
 
@@ -38,8 +38,7 @@ def group_slots(edition: Edition, day: date | None = None) -> list[Slot]:
             .options(selectinload(Slot.venue), selectinload(Slot.event))
             .order_by(Slot.starts_at, Slot.venue_id))
     if day is not None:
-        start, end = local_day_bounds(day)
-        stmt = stmt.where(Slot.starts_at >= start, Slot.starts_at < end)
+        stmt = stmt.where(Slot.starts_on(day))
     return list(db.session.scalars(stmt))
 
 
@@ -127,9 +126,7 @@ def _public_group_slots() -> sa.Select:
 
 def group_slots_on(day: date) -> list[Slot]:
     """Public group slots of every edition on one Shanghai calendar day (open or not)."""
-    start, end = local_day_bounds(day)
-    return list(db.session.scalars(
-        _public_group_slots().where(Slot.starts_at >= start, Slot.starts_at < end)))
+    return list(db.session.scalars(_public_group_slots().where(Slot.starts_on(day))))
 
 
 def bookable_group_slots(now: datetime) -> list[Slot]:

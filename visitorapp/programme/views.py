@@ -21,6 +21,4 @@ def index():
 
 
 def init_app(app):
-    from .cli import editions
     app.register_blueprint(bp)
-    app.cli.add_command(editions)

@@ -8,8 +8,9 @@ from wtforms.validators import Email as EmailValidator
 
 from .. import validators as v
 from ..booking.forms import _free_text, _mobile, _name
-from ..forms import ChineseForm, existing_id
+from ..forms import ChineseForm
 from .models import QuestionKind
+from .services import PersonDetails
 
 STUDENT_NUMBER_RE = re.compile(r"^[A-Za-z0-9]{6,20}$")
 
@@ -68,6 +69,15 @@ class RegistrationForm(ChineseForm):
     def extra_fields(self):
         return [f for f in self if f.name.startswith("q") and f.name[1:].isdigit()]
 
+    def details(self, answers: dict | None = None) -> PersonDetails:
+        """The validated fields as the registration service takes them (``answers``: the
+        stored answers to the event's extra questions)."""
+        return PersonDetails(name=self.name.data, mobile=self.mobile.data,
+                             email=(self.email.data or "").strip(),
+                             student_number=self.student_number.data or "",
+                             college=self.college.data or "", class_name=self.class_name.data or "",
+                             organisation=self.organisation.data or "", answers=answers or {})
+
 
 def registration_form_class(questions) -> type[RegistrationForm]:
     """RegistrationForm plus one field per extra question (q<id>); files are checked by the view's
@@ -89,11 +99,6 @@ def _file_required(question):
         if not getattr(field.data, "filename", None):
             raise ValidationError(f"请上传“{question.label}”。")
     return check
-
-
-class MoveForm(ChineseForm):
-    slot_id = IntegerField("新场次", validators=[InputRequired("请选择新场次。"),
-                                             existing_id("所选场次不存在，请重新选择。")])
 
 
 class QuestionForm(ChineseForm):

@@ -2,17 +2,17 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from .. import ratelimits
-from ..booking import rules
+from ..booking import moves, rules
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import ActionForm
+from ..forms import ActionForm, show_error
 from ..programme import services as programme
 from ..programme.models import ParticipationMode, Slot
+from ..timeutil import utcnow
 from . import answers as answer_store
-from . import moves, services
+from . import services
 from .forms import registration_form_class
-from .services import PersonDetails
 
 bp = Blueprint("registration", __name__)
 
@@ -40,18 +40,15 @@ def new(slot_id: int):
     if form.validate_on_submit():
         try:
             values = {f.name: f.data for f in form.extra_fields()}
-            details = details_from_form(form, answer_store.store_answers(questions, values))
+            details = form.details(answer_store.store_answers(questions, values))
         except DomainError as exc:
-            getattr(form, exc.field or "name").errors.append(exc.message)
+            show_error(form, exc, "name")
         else:
             try:
                 registration = atomic(services.create_registration, slot, details)
             except DomainError as exc:
                 answer_store.discard(answer_store.stored_files(details.answers))
-                field = getattr(form, exc.field or "", None)
-                if field is not None and exc.field != "slot_id":
-                    field.errors.append(exc.message)
-                else:
+                if not show_error(form, exc):
                     flash(exc.message, "error")
             else:
                 return redirect(url_for("registration.manage", token=registration.manage_token,
@@ -68,7 +65,7 @@ def manage(token: str):
     return render_template("registration/manage.html", registration=registration,
                            just_registered=request.args.get("new") == "1",
                            deadline=rules.change_deadline(registration.slot),
-                           changeable=moves.changeable(registration.slot), cancel=ActionForm())
+                           changeable=moves.changeable(registration.slot, utcnow()), cancel=ActionForm())
 
 
 @bp.post("/my/<token>/cancel")
@@ -87,17 +84,17 @@ def cancel(token: str):
     return redirect(url_for("registration.manage", token=token))
 
 
-def details_from_form(form, answers: dict) -> PersonDetails:
-    return PersonDetails(name=form.name.data, mobile=form.mobile.data,
-                         email=(form.email.data or "").strip(),
-                         student_number=form.student_number.data or "",
-                         college=form.college.data or "", class_name=form.class_name.data or "",
-                         organisation=form.organisation.data or "", answers=answers)
+@bp.route("/my/<token>/move", methods=["GET", "POST"])
+@ratelimits.public_form(methods=["POST"])
+def move(token: str):
+    """改约: the student moves to another slot of the same event (before the change deadline)."""
+    return moves.move_page(
+        services.by_manage_token(token), kind="registration", move=services.move_registration,
+        alternatives=services.other_slots, manage_url=url_for("registration.manage", token=token))
 
 
 def init_app(app):
     from . import api, staff
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(moves.bp)
     app.register_blueprint(staff.bp)

@@ -14,7 +14,7 @@ from ..booking.noshows import no_show
 from ..checkin import counts
 from ..extensions import db
 from ..programme.models import Event, Slot, Venue
-from ..timeutil import local, local_day_bounds, utcnow
+from ..timeutil import local, utcnow
 from ..validators import mask_mobile
 from .spreadsheet import Column
 
@@ -52,8 +52,7 @@ def _base(f: ExportFilter, now: datetime) -> sa.Select:
         .where(Event.edition_id == f.edition_id, Slot.is_rehearsal.is_(False))
         .order_by(Slot.starts_at, Venue.name, Booking.id))
     if f.day is not None:
-        start, end = local_day_bounds(f.day)
-        stmt = stmt.where(Slot.starts_at >= start, Slot.starts_at < end)
+        stmt = stmt.where(Slot.starts_on(f.day))
     if f.venue_id:
         stmt = stmt.where(Slot.venue_id == f.venue_id)
     if f.event_id:

@@ -53,6 +53,13 @@ def sign(nonce: str) -> str:
     return f"{PREFIX}-{nonce}-{_b32(hmac.new(_key(), nonce.encode(), hashlib.sha256).digest()[:8])}"
 
 
+def fingerprint(token: str) -> str:
+    """SHA-256 (hex) of a token, kept or sent where the token itself must not be: a gate
+    device's token at rest, and each ticket in the gate's offline list (the gate's script hashes
+    what it scans the same way to look it up)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def normalise(raw: str | None) -> str:
     """What a scanner, a camera or a person typed, folded to the canonical form."""
     if not raw:

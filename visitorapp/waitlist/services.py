@@ -5,6 +5,7 @@ given back by ``release_places`` when the offer expires, so nobody else can book
 and every step is atomic with capacity. Offers go in queue order to the first entry that fits
 (a group of 40 does not block a group of 10 when 12 places free up).
 """
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.models import log_action
-from ..booking import capacity, rules, signals
+from ..booking import capacity, noshows, rules, signals
 from ..booking import services as booking_services
 from ..errors import DomainError, NotFound
 from ..extensions import db
@@ -57,6 +58,24 @@ def join(slot: Slot, kind: EntryKind, *, name: str, mobile: str, email: str, hea
                summary=f"场次{slot.id} 候补 {headcount}人")
     notifications.joined(entry)
     return entry
+
+
+def join_group(slot: Slot, details: booking_services.GroupDetails,
+               now: datetime | None = None) -> WaitlistEntry:
+    """A school group queues for a full slot under the booking's own group rules (size, the
+    teacher-to-student ratio, the edition's no-show hold), so the offer it may get is bookable."""
+    edition = slot.event.edition
+    rules.check_group(edition, details.school_stage, details.students, details.teachers)
+    noshows.check_hold(edition, details.leader_mobile, now)
+    return join(slot, EntryKind.GROUP, name=details.school_name, mobile=details.leader_mobile,
+                email=details.email, headcount=details.headcount, details=asdict(details))
+
+
+def join_individual(slot: Slot, details: registration_services.PersonDetails) -> WaitlistEntry:
+    """One person queues for a full registration slot."""
+    return join(slot, EntryKind.INDIVIDUAL, name=details.name, mobile=details.mobile,
+                email=details.email, headcount=1, details=details.as_dict(),
+                visitors=not details.is_internal)
 
 
 def offer_window(slot: Slot, now: datetime) -> timedelta:

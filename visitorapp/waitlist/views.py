@@ -1,29 +1,22 @@
 """Waiting-list pages: join from a full slot, the entry's own page (accept, leave), the queue."""
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from wtforms import BooleanField
 
 from .. import ratelimits
 from ..accounts.access import roles_required
 from ..accounts.models import Role
-from ..booking import noshows, rules
+from ..booking import rules
 from ..booking.forms import BookingForm
-from ..booking.views import details_from_form as group_details_from_form
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import ActionForm
+from ..forms import ActionForm, show_error
 from ..programme import services as programme
 from ..programme.models import Slot
 from ..registration.forms import RegistrationForm
-from ..registration.views import details_from_form as person_details_from_form
 from ..timeutil import utcnow
 from . import services
 from .models import EntryKind, EntryStatus
-
-
-class NoShowRuleForm(ActionForm):
-    hold = BooleanField("爽约者本周内暂停预约（按手机号）")
 
 bp = Blueprint("waitlist", __name__)
 
@@ -35,16 +28,10 @@ def join_group(slot_id: int):
     slot = _public_slot(slot_id)
     form = BookingForm(slot_id=slot.id)
     if form.validate_on_submit():
-        details = group_details_from_form(form)
         try:
-            rules.check_group(slot.event.edition, details.school_stage, details.students,
-                              details.teachers)
-            noshows.check_hold(slot.event.edition, details.leader_mobile)
-            entry = atomic(services.join, slot, EntryKind.GROUP, name=details.school_name,
-                           mobile=details.leader_mobile, email=details.email,
-                           headcount=details.headcount, details=details.__dict__.copy())
+            entry = atomic(services.join_group, slot, form.details(), utcnow())
         except DomainError as exc:
-            _error(form, exc, "leader_mobile")
+            show_error(form, exc, "leader_mobile")
         else:
             return redirect(url_for("waitlist.entry", token=entry.token))
     return render_template("waitlist/join.html", slot=slot, form=form, kind="group"), \
@@ -58,13 +45,10 @@ def join_individual(slot_id: int):
     slot = _public_slot(slot_id)
     form = RegistrationForm()
     if form.validate_on_submit():
-        details = person_details_from_form(form, {})
         try:
-            entry = atomic(services.join, slot, EntryKind.INDIVIDUAL, name=details.name,
-                           mobile=details.mobile, email=details.email, headcount=1,
-                           details=details.as_dict(), visitors=not details.is_internal)
+            entry = atomic(services.join_individual, slot, form.details())
         except DomainError as exc:
-            _error(form, exc, "mobile")
+            show_error(form, exc, "mobile")
         else:
             return redirect(url_for("waitlist.entry", token=entry.token))
     return render_template("waitlist/join.html", slot=slot, form=form, kind="individual"), \
@@ -123,23 +107,7 @@ def queue():
     by_slot = {}
     for item in entries:
         by_slot.setdefault(item.slot, []).append(item)
-    no_shows = noshows.no_show_bookings(edition, utcnow()) if edition else []
-    return render_template("waitlist/queue.html", by_slot=by_slot, now=utcnow(), edition=edition,
-                           no_shows=no_shows, rule=NoShowRuleForm(hold=edition.hold_no_shows
-                                                                   if edition else False))
-
-
-@bp.post("/staff/no-show-rule")
-@roles_required(Role.ORGANIZER)
-def no_show_rule():
-    """爽约规则: hold (or stop holding) further bookings from a no-show mobile for the week."""
-    edition = programme.current_edition()
-    form = NoShowRuleForm()
-    if edition is None or not form.validate_on_submit():
-        abort(400)
-    atomic(noshows.set_hold, edition, form.hold.data)
-    flash("爽约规则已开启：爽约手机号本周内暂停预约。" if form.hold.data else "爽约规则已关闭。", "success")
-    return redirect(url_for("waitlist.queue"))
+    return render_template("waitlist/queue.html", by_slot=by_slot, now=utcnow(), edition=edition)
 
 
 def _public_slot(slot_id: int) -> Slot:
@@ -147,11 +115,6 @@ def _public_slot(slot_id: int) -> Slot:
     slot = db.get_or_404(Slot, slot_id)
     rules.check_published(slot)
     return slot
-
-
-def _error(form, exc: DomainError, default: str) -> None:
-    field = getattr(form, exc.field or default, None) or getattr(form, default)
-    field.errors.append(exc.message)
 
 
 @click.group("waitlist")
@@ -171,4 +134,3 @@ def init_app(app):
     app.cli.add_command(waitlist_cli)
     app.config.setdefault("WAITLIST_OFFER_HOURS", 24)
     services.connect_signals()
-    noshows.register_cli(app)

@@ -64,10 +64,10 @@ def test_organizer_sets_the_rule_and_sees_no_shows(client, db, login):
     event = create_event()
     booking = create_booking(past_slot(event), school_name="株洲市第三中学")  # never came
     login(create_user(role=Role.ORGANIZER))
-    page = client.get("/staff/waitlist").get_data(as_text=True)
+    page = client.get("/staff/no-shows").get_data(as_text=True)
     assert "株洲市第三中学" in page and booking.reference in page
     response = client.post("/staff/no-show-rule", data={"hold": "y"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/no-shows"
     db.session.refresh(event.edition)
     assert event.edition.hold_no_shows is True
     assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "settings.no_show_hold"))

@@ -1,0 +1,53 @@
+"""改约: move a booking to another slot through its management link, before the change deadline.
+
+A registration moves the same way (``registration.views.move``): both features serve this page,
+each with its own service to move and its own alternatives.
+"""
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import flash, redirect, render_template
+
+from ..database import atomic
+from ..errors import DomainError
+from ..extensions import db
+from ..programme.models import Slot
+from ..timeutil import utcnow
+from . import rules
+from .forms import MoveForm
+
+
+def changeable(slot: Slot, now: datetime) -> bool:
+    """Before the change deadline: the holder may still move, change or cancel by themselves."""
+    try:
+        rules.check_changeable(slot, now)
+    except DomainError:
+        return False
+    return True
+
+
+def move_page(subject, *, kind: str, move: Callable[[object, Slot], object],
+              alternatives: Callable[[object], list[Slot]], manage_url: str):
+    """The 改约 page of a booking or registration (``kind``): a valid POST moves it with
+    ``move(subject, new_slot)`` in one transaction and returns to its management page; otherwise
+    the page shows the current slot and ``alternatives(subject)``, with any refusal flashed."""
+    form = MoveForm()
+    if subject.holds_places and form.validate_on_submit() and _moved(form, subject, move):
+        return redirect(manage_url)
+    return render_template("booking/move.html", subject=subject, kind=kind, form=form,
+                           options=alternatives(subject) if subject.holds_places else [],
+                           changeable=changeable(subject.slot, utcnow()),
+                           deadline=rules.change_deadline(subject.slot), back=manage_url)
+
+
+def _moved(form: MoveForm, subject, move) -> bool:
+    new_slot = db.session.get(Slot, form.slot_id.data)
+    try:
+        if new_slot is None:
+            raise rules.RuleError("slot_not_found", "场次不存在。")
+        atomic(move, subject, new_slot)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return False
+    flash("改约成功，入场码不变。", "success")
+    return True
