@@ -11,11 +11,12 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: install run db demo test test-sqlite test-pg browser-deps lint bench run-https clean help
+.PHONY: install run db demo test test-sqlite test-pg test-clock test-far-future browser-deps lint bench run-https clean help
 
 help:
 	@echo "make run        venv, install, database, demo week, server on http://$(HOST):$(PORT)"
 	@echo "make test       every test on SQLite, then again on PostgreSQL when reachable"
+	@echo "make test-clock every test on SQLite at the moments that have broken the suite"
 	@echo "make bench      benchmarks (prints figures beside a bare baseline)"
 	@echo "make lint       ruff"
 	@echo "make run-https  HTTPS on the LAN (self-signed) to try the gate camera from a phone"
@@ -67,6 +68,26 @@ test: install browser-deps
 
 test-sqlite: install
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The suite must pass on any date, at any hour in Asia/Shanghai. These are the moments that
+# broke it (tests/conftest.py starts each worker's clock there with time-machine):
+#   2026-12-31T23:55+08:00  a Shanghai 23:55 (UTC still on the afternoon of the 31st; the Shanghai
+#                           date and year change five minutes later)
+#   2027-05-13T10:00+08:00  the day after next May's experience day (12 May 2027): that week's
+#                           booking has closed, the next one is not yet published
+#   2028-12-02T10:00+08:00  two years ahead: every fixed date in the demo and the tests is past
+CLOCK_MOMENTS ?= 2026-12-31T23:55+08:00 2027-05-13T10:00+08:00 2028-12-02T10:00+08:00
+# The moment CI runs besides today (.ci/run): two years after the day it runs, 10:00 in Shanghai,
+# where a date that goes stale shows first (the test header prints the moment to reproduce it).
+FAR_FUTURE ?= $(shell date -u -d '+2 years' +%Y-%m-%dT10:00+08:00)
+test-clock: install
+	@set -e; for moment in $(CLOCK_MOMENTS); do \
+	  echo "== the suite at $$moment (SQLite)"; \
+	  VISITORAPP_TEST_NOW=$$moment $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
+	done
+
+test-far-future: install
+	VISITORAPP_TEST_NOW=$(FAR_FUTURE) $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (a throw-away database is created beside $(PG_TEST_URL)).
 test-pg: install

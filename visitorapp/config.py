@@ -38,8 +38,9 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PREFERRED_URL_SCHEME = "http"
-    #: Base URL used in emails and QR links when there is no request (CLI, outbox worker).
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    #: Base of every link in e-mails (https://visit.example.edu.cn). Unset: the host of the request
+    #: that queued the mail (visitorapp.outbox.links, the one URL builder).
+    PUBLIC_BASE_URL = ""
 
     # Flask-Limiter: memory by default; redis://127.0.0.1:6379 when several workers run.
     RATELIMIT_ENABLED = True

@@ -57,8 +57,12 @@ def _page(status: int, title: str, message: str, **extra):
         response = jsonify(body)
         response.status_code = status
     else:
+        from .forms import carry_back_values
+        # Only a refusal that read nothing (expired page, too many requests) takes the typed
+        # form back; an oversized body is never read again.
+        carry = carry_back_values() if extra.pop("keep_typed", False) else []
         response = render_template("errors/error.html", status=status, title=title,
-                                   message=message), status
+                                   message=message, carry=carry), status
         from flask import make_response
         response = make_response(response)
     for key, value in extra.get("headers", {}).items():
@@ -74,6 +78,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(e):
         return _page(400, "页面已过期", "页面已过期或来源不明（安全校验未通过），请刷新页面后重新提交。",
+                     keep_typed=True,
                      code="csrf")
 
     @app.errorhandler(401)
@@ -113,6 +118,7 @@ def register_error_handlers(app: Flask) -> None:
                          "如忘记密码，请联系系统管理员重置。", code="account_throttled",
                          headers={"Retry-After": str(retry)})
         return _page(429, "操作过于频繁", f"操作过于频繁，请{retry}秒后再试。", code="rate_limited",
+                     keep_typed=True,
                      headers={"Retry-After": str(retry)})
 
     @app.errorhandler(OperationalError)

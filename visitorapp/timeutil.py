@@ -9,7 +9,9 @@ UTC = timezone.utc
 
 
 def utcnow() -> datetime:
-    """The current moment, timezone-aware (use as a column ``default=`` callable)."""
+    """The app's one clock: the current moment, timezone-aware. Only the outermost layer (a view,
+    a CLI command, a column ``default=`` callable) reads it; rules take ``now``/``today`` as an
+    argument. Tests move it with time-machine (tests/conftest.py)."""
     return datetime.now(UTC)
 
 
@@ -19,7 +21,8 @@ def local(dt: datetime) -> datetime:
 
 
 def local_today() -> date:
-    return datetime.now(TZ).date()
+    """Today on a Shanghai wall clock, read from the same clock."""
+    return local(utcnow()).date()
 
 
 def at_local(day: date, clock: time) -> datetime:

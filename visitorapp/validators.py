@@ -41,11 +41,19 @@ def day_error(value: date) -> str | None:
     return None
 
 
+#: Full-width ASCII letters and digits (Ａ–Ｚ, ａ–ｚ, ０–９) → half-width. Punctuation is not here:
+#: （初中部） and 七年级：1班 are how people write them and are stored as typed.
+_FULLWIDTH_ALNUM = {cp: cp - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+                    for cp in range(r[0], r[1] + 1)}
+
+
 def normalise_text(value: str | None) -> str:
-    """Full-width letters/digits to half-width (a Chinese IME left on), trimmed, spaces folded."""
+    """What is stored: trimmed, runs of spaces (ideographic too) folded to one, full-width letters
+    and digits (a Chinese IME left on) to half-width — and nothing else. Chinese punctuation stays
+    as typed; matching folds it with ``match_key``, never storage or display."""
     if not value:
         return ""
-    value = unicodedata.normalize("NFKC", value)
+    value = value.translate(_FULLWIDTH_ALNUM)
     return re.sub(r"[ \t\u3000]+", " ", value).strip()
 
 
@@ -97,3 +105,11 @@ def mask_mobile(value: str | None) -> str:
     if not value or len(value) < 7:
         return value or ""
     return value[:3] + "****" + value[-4:]
+
+
+def mask_email(value: str | None) -> str:
+    """w***@example.com: enough for staff to confirm the address without the log keeping it."""
+    if not value or "@" not in value:
+        return value or ""
+    local_part, domain = value.rsplit("@", 1)
+    return f"{local_part[:1]}***@{domain}"

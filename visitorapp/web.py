@@ -2,12 +2,13 @@
 strings, bounded JSON bodies, day parameters, template filters."""
 from datetime import date
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 from . import logmask, timeutil
 from .errors import InvalidInput
+from .forms import typed_values
 from .tickets import tokens
 from .validators import MAX_ID, day_error, mask_mobile, record_id
 
@@ -113,12 +114,20 @@ def security_headers(response):
     return response
 
 
+def favicon():
+    """The browser's /favicon.ico probe: the site icon (a PNG, which every browser accepts here)."""
+    response = current_app.send_static_file("favicon.png")
+    response.headers["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.json = BoundedJSONProvider(app)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     logmask.init_app(app)
     app.after_request(security_headers)
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(now_utc=timeutil.utcnow)
+    app.jinja_env.globals.update(now_utc=timeutil.utcnow, typed_values=typed_values)
     app.jinja_env.filters.update(
         day=timeutil.format_day,
         hm=timeutil.format_time,

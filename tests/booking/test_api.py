@@ -33,7 +33,12 @@ def bookings_count(db):
 
 # --- GET /api/v1/slots --------------------------------------------------------------------
 
-def test_slots_of_a_day_with_offset_times_and_remaining(client, db):
+#: Three weeks before the 2027 experience day (12 May): its booking window is open.
+BEFORE_THE_WEEK = datetime(2027, 4, 21, 10, 0, tzinfo=TZ)
+
+
+def test_slots_of_a_day_with_offset_times_and_remaining(client, db, time_machine):
+    time_machine.move_to(BEFORE_THE_WEEK, tick=False)
     edition = create_edition(starts_on=date(2027, 5, 9))
     event = create_event(edition, name="开放全国化学会科普基地及精艺楼")
     venue = create_venue("全国化学会科普基地·精艺楼", building="精艺楼")
@@ -50,7 +55,11 @@ def test_slots_of_a_day_with_offset_times_and_remaining(client, db):
         "id": morning.id, "event": "开放全国化学会科普基地及精艺楼", "event_id": event.id,
         "venue": "全国化学会科普基地·精艺楼", "building": "精艺楼", "label": "化工体验路线",
         "starts_at": "2027-05-12T08:30:00+08:00", "ends_at": "2027-05-12T10:00:00+08:00",
-        "capacity": 60, "remaining": 39, "is_open": True}
+        "capacity": 60, "remaining": 39, "bookable": 39, "is_open": True}
+
+    time_machine.move_to(datetime(2027, 5, 12, 8, 30, tzinfo=TZ), tick=False)  # it starts
+    [item] = client.get("/api/v1/slots?date=2027-05-12").get_json()
+    assert (item["id"], item["remaining"], item["is_open"]) == (morning.id, 39, False)
 
 
 def test_slots_near_midnight_belong_to_their_shanghai_day(client, db):

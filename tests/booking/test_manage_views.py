@@ -45,7 +45,8 @@ def test_change_headcount_takes_and_releases_places(client, db, slot):
 
 
 @pytest.mark.parametrize(("students", "teachers", "message"), [
-    ("100", "5", "该场次剩余名额不足：剩余58人，本次需要63人。"),
+    # In totals (issue 12): the new number, not only the increase.
+    ("100", "5", "该场次剩余名额不足：贵团现为42人，改为105人需再增加63人，场次只剩58人，最多可改为100人。"),
     ("60", "2", "60名学生需要至少3名教师"),
     ("abc", "2", "学生人数"),
     ("0", "2", "学生人数应为1–1000之间的整数。"),

@@ -140,7 +140,7 @@ def test_alternatives_list_slots_with_room(db):
     create_booking(full, students=40, teachers=2)
     roomy = create_slot(event, capacity=100, starts_at=full.ends_at)
     tiny = create_slot(event, capacity=10, starts_at=roomy.ends_at)
-    found = services.alternatives(full, 42)
+    found = services.alternatives(full, 42, utcnow())
     assert roomy in found and tiny not in found and full not in found
 
 

@@ -194,7 +194,9 @@ def test_slot_without_enough_room_names_other_slots_with_room(client, db):
     assert response.status_code == 422
     page = text(response)
     assert "该场次剩余名额不足：剩余18人，本次需要42人。" in page
-    assert "以下场次仍有名额" in page and f'href="/book/{later.id}"' in page
+    # The alternative carries what was typed over (issue 12): a carry-over POST, not a bare link.
+    assert "以下场次仍有名额" in page and f'action="/book/{later.id}"' in page
+    assert 'name="carry" value="1"' in page and 'value="株洲市第二中学"' in page
     assert len(bookings(db)) == 1
     db.session.refresh(small)
     assert small.booked == 32

@@ -43,14 +43,16 @@ def smtp():
 
 @pytest.fixture
 def app_config(app_config, smtp):
+    # No PUBLIC_BASE_URL: mail links use the host the student's browser reached (the live server).
     return {**app_config, "MAIL_SUPPRESS_SEND": False, "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": smtp.port, "MAIL_USE_TLS": False, "MAIL_USE_SSL": False}
+            "MAIL_PORT": smtp.port, "MAIL_USE_TLS": False, "MAIL_USE_SSL": False,
+            "PUBLIC_BASE_URL": ""}
 
 
 def fill_student(page, name, mobile, mail, number):
     page.get_by_label("姓名", exact=True).fill(name)
     page.get_by_label("手机号", exact=True).fill(mobile)
-    page.get_by_label("电子邮箱（选填，用于接收入场码和候补通知）").fill(mail)
+    page.get_by_label(re.compile(r"^电子邮箱（")).fill(mail)  # 选填 to register, 必填 to wait
     page.get_by_label("本校学生").check()
     page.get_by_label("学号", exact=True).fill(number)
     page.get_by_label("二级学院", exact=True).fill("化学工程学院")
@@ -87,6 +89,7 @@ def test_register_wait_and_get_promoted_by_email(phone, live_server, db, smtp):
 
     # The first student cancels: the place is offered (and held) for the waiting student.
     phone.goto(manage_url)
+    phone.once("dialog", lambda dialog: dialog.accept())  # "确定取消报名…吗？"
     phone.get_by_role("button", name="确认取消报名").click()
     expect(phone.locator(".flash-success")).to_contain_text("报名已取消")
 

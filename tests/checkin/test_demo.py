@@ -11,11 +11,11 @@ from visitorapp.demo import accounts, rehearsal
 from visitorapp.demo.context import DemoContext
 from visitorapp.programme.models import Slot
 from visitorapp.tickets.tokens import token_for
-from visitorapp.timeutil import local_today
+from visitorapp.timeutil import local_today, utcnow
 
 
 def run(edition):
-    ctx = DemoContext(today=local_today(), upcoming=edition)
+    ctx = DemoContext(now=utcnow(), upcoming=edition)
     rehearsal.seed(ctx)
     accounts.seed(ctx)
     return ctx

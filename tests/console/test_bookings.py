@@ -88,7 +88,7 @@ def test_details_change_and_hostile_input(client, db, world, organizer):
                       data={**data, "school_name": "=HYPERLINK(\"x\")"})
     assert bad.status_code == 422 and "学校名称只能包含" in bad.get_data(as_text=True)
     db.session.refresh(world.booking)
-    assert world.booking.school_name == "株洲市第二中学(南校区)"
+    assert world.booking.school_name == "株洲市第二中学（南校区）"  # as typed (issue 12)
 
 
 def test_cancel_with_notice(client, db, world, organizer):
@@ -142,3 +142,20 @@ def test_no_show_is_the_gate_rule_the_same_before_and_after_the_nightly_job(
     db.session.refresh(world.booking)
     assert world.booking.no_show_at is None and not listed()
     assert client.post(f"/console/bookings/{world.booking.id}/no-show").status_code in (404, 405)
+
+
+def test_detail_links_the_ticket_and_resends_the_confirmation_audited(client, db, world, organizer):
+    import sqlalchemy as sa
+
+    from visitorapp.outbox.models import OutboxMessage
+    from visitorapp.tickets.tokens import token_for
+    world.booking.email = "li.laoshi@example.com"
+    db.session.commit()
+    detail = client.get(f"/console/bookings/{world.booking.id}").get_data(as_text=True)
+    assert f"/ticket/{token_for(world.booking)}" in detail and "重发确认邮件" in detail
+    response = client.post(f"/console/bookings/{world.booking.id}/resend", follow_redirects=True)
+    assert "确认邮件已重新发送至 l***@example.com" in response.get_data(as_text=True)
+    [mail] = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.kind == "booking.confirmed", OutboxMessage.subject.contains("重发"))).all()
+    assert mail.recipient == "li.laoshi@example.com" and token_for(world.booking) in mail.body_text
+    assert "booking.resend" in [e.action for e in audit_actions(db)]

@@ -1,5 +1,5 @@
 """`flask seed-demo`: the 2026 plan as data, next May's copy open for booking, idempotent."""
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ from visitorapp.programme.models import (
 )
 from visitorapp.programme.services import edition_by_year
 from visitorapp.registration.models import Registration, RegistrationStatus
-from visitorapp.timeutil import at_local, local, local_today
+from visitorapp.timeutil import TZ, at_local, local, local_today, utcnow
 from visitorapp.waitlist.models import WaitlistEntry
 
 
@@ -146,7 +146,7 @@ def test_counters_equal_the_confirmed_bookings(seeded, db):
 
 def test_next_edition_is_open_for_booking_from_today(seeded, db):
     upcoming = db.session.scalar(sa.select(Edition).where(Edition.year > 2026))
-    assert upcoming.year == next_year(seeded, local_today())
+    assert upcoming.year == next_year(seeded, utcnow())
     assert upcoming.starts_on > local_today() and upcoming.starts_on.month == 5
     assert upcoming.starts_on.weekday() == seeded.starts_on.weekday()
     assert upcoming.booking_opens_at == at_local(local_today(), time(0, 0))
@@ -156,7 +156,7 @@ def test_next_edition_is_open_for_booking_from_today(seeded, db):
     assert len(group) == len([s for e in seeded.events if e.mode == ParticipationMode.GROUP
                               for s in e.slots])
     for slot in group:
-        rules.check_bookable(slot)  # raises RuleError when outside the booking window
+        rules.check_bookable(slot, utcnow())  # raises RuleError when outside the booking window
     assert any(b.slot.event.edition_id == upcoming.id
                for b in db.session.scalars(sa.select(Booking)))
 
@@ -164,15 +164,26 @@ def test_next_edition_is_open_for_booking_from_today(seeded, db):
 @pytest.mark.parametrize("today, year", [
     (date(2026, 11, 29), 2027), (date(2027, 3, 1), 2027), (date(2027, 5, 20), 2028),
     (date(2026, 4, 1), 2027), (date(2028, 1, 2), 2028),
+    (date(2027, 5, 15), 2027), (date(2027, 5, 16), 2028),  # the 2027 copy's week is 9–15 May
 ])
-def test_next_year(db, today, year):
+def test_next_year_without_a_closing_time_follows_the_week(db, today, year):
     past = Edition(year=2026, title="t", starts_on=date(2026, 5, 10), ends_on=date(2026, 5, 16))
-    assert next_year(past, today) == year
+    assert next_year(past, at_local(today, time(12, 0))) == year
 
 
-def test_seed_with_a_given_today(db):
+@pytest.mark.parametrize("moment, year", [
+    ((2027, 5, 11, 16, 59), 2027),  # the 2027 copy closes 17:00 the day before its experience day
+    ((2027, 5, 11, 17, 1), 2028), ((2027, 5, 13, 23, 55), 2028), ((2029, 1, 1, 0, 0), 2029),
+])
+def test_next_year_follows_the_booking_closing_time(db, moment, year):
+    past = Edition(year=2026, title="t", starts_on=date(2026, 5, 10), ends_on=date(2026, 5, 16),
+                   booking_closes_at=at_local(date(2026, 5, 12), time(17, 0)))
+    assert next_year(past, datetime(*moment, tzinfo=TZ)) == year
+
+
+def test_seed_with_a_given_moment(db):
     from visitorapp.database import atomic
-    ctx = atomic(run_steps, date(2027, 6, 1))
+    ctx = atomic(run_steps, at_local(date(2027, 6, 1), time(9, 0)))
     assert ctx.upcoming.year == 2028 and ctx.past.year == 2026
     assert local(ctx.upcoming.booking_opens_at).date() == date(2027, 6, 1)
 

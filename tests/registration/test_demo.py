@@ -6,7 +6,7 @@ from visitorapp.demo import registrations as step
 from visitorapp.demo.context import DemoContext
 from visitorapp.registration.models import Registration
 from visitorapp.submissions.models import Submission, SubmissionStatus
-from visitorapp.timeutil import local_today
+from visitorapp.timeutil import utcnow
 from visitorapp.waitlist.models import EntryStatus, WaitlistEntry
 
 
@@ -14,7 +14,7 @@ def test_demo_registrations_step_is_idempotent(db):
     edition = create_edition()
     create_department("化学工程学院")
     create_venue("精准招聘会场")
-    ctx = DemoContext(today=local_today(), upcoming=edition)
+    ctx = DemoContext(now=utcnow(), upcoming=edition)
     step.seed(ctx)
     step.seed(ctx)
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Registration))

@@ -211,3 +211,32 @@ def test_a_racing_duplicate_group_booking_points_to_the_first(db, monkeypatch):
     assert err.value.code == "duplicate" and first.reference not in err.value.message
     db.session.refresh(slot)
     assert slot.booked == first.headcount
+
+
+def test_one_per_slot_events_take_a_person_in_each_slot_but_once_per_slot(db):
+    """The fair's 专区: 简历门诊 and 模拟面试 are two slots of one event; a graduate takes both."""
+    from datetime import timedelta
+    clinic = create_individual_slot(capacity=5, label="简历门诊")
+    clinic.event.one_per_slot = True
+    interview = create_individual_slot(event=clinic.event, capacity=5, label="模拟面试",
+                                       starts_at=clinic.starts_at + timedelta(hours=5))
+    first = register(clinic, mobile="13600001111")
+    second = register(interview, mobile="13600001111")
+    assert first.slot_scope == clinic.id and second.slot_scope == interview.id
+    with pytest.raises(services.DuplicateRegistration) as err:
+        register(clinic, mobile="13600001111")
+    assert "此场次" in err.value.message
+    with pytest.raises(services.DuplicateRegistration):  # nor moved onto the slot already held
+        services.move_registration(first, interview)
+    db.session.commit()
+
+
+def test_one_slot_per_person_events_refuse_a_second_slot(db):
+    from datetime import timedelta
+    first = create_individual_slot(capacity=5)
+    other = create_individual_slot(event=first.event, capacity=5,
+                                   starts_at=first.starts_at + timedelta(hours=2))
+    register(first, mobile="13600002222")
+    with pytest.raises(services.DuplicateRegistration) as err:
+        register(other, mobile="13600002222")
+    assert "每人限报一个场次" in err.value.message

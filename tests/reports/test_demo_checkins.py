@@ -7,7 +7,7 @@ from visitorapp.checkin.models import CheckIn
 from visitorapp.demo import checkins
 from visitorapp.demo.context import DemoContext
 from visitorapp.reports import statistics
-from visitorapp.timeutil import local_today
+from visitorapp.timeutil import utcnow
 
 
 def test_demo_checkins_arrive_most_groups_and_are_idempotent(db):
@@ -16,7 +16,7 @@ def test_demo_checkins_arrive_most_groups_and_are_idempotent(db):
     for n in range(5):
         create_booking(slot, students=20 + n, teachers=2)
     before = db.session.scalar(sa.select(sa.func.count(CheckIn.id)))
-    ctx = DemoContext(today=local_today(), past=week["edition"])
+    ctx = DemoContext(now=utcnow(), past=week["edition"])
     checkins.seed(ctx)
     after = db.session.scalar(sa.select(sa.func.count(CheckIn.id)))
     assert after > before
@@ -28,5 +28,5 @@ def test_demo_checkins_arrive_most_groups_and_are_idempotent(db):
 
 
 def test_demo_checkins_without_a_past_edition_do_nothing(db):
-    checkins.seed(DemoContext(today=local_today()))
+    checkins.seed(DemoContext(now=utcnow()))
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 0

@@ -50,6 +50,7 @@ ACCESS = {
     "booking.slots": PUBLIC,
     "booking.new": PUBLIC,
     "booking.privacy": PUBLIC,
+    "favicon": PUBLIC,
     "booking.confirmation": TOKEN,
     "booking.manage": TOKEN,
     "booking.change_headcount": TOKEN,
@@ -113,6 +114,7 @@ ACCESS = {
     "console.booking_cancel": staff(Role.ORGANIZER),
     "console.booking_approve": staff(Role.ORGANIZER),
     "console.booking_reject": staff(Role.ORGANIZER),
+    "console.booking_resend": staff(Role.ORGANIZER),
     "console.edition_copy": staff(Role.ORGANIZER),
     "console.events": staff(Role.ORGANIZER),
     "console.event_form": staff(Role.ORGANIZER),
@@ -142,6 +144,7 @@ ACCESS = {
     "registration_staff.event": staff(Role.ORGANIZER),
     "registration_staff.file": staff(Role.ORGANIZER),
     "registration_staff.delete_question": staff(Role.ORGANIZER),
+    "registration_staff.resend": staff(Role.ORGANIZER),
     # submissions (reporters for their department, organizers for all)
     "submissions.department_home": staff(Role.ORGANIZER, Role.REPORTER),
     "submissions.department": staff(Role.ORGANIZER, Role.REPORTER),

@@ -3,7 +3,7 @@
 The same form class and the same service as the web form decide every rule, so an app or a
 partner school's system gets exactly the Chinese messages a teacher sees on the page.
 """
-from datetime import date
+from datetime import date, datetime
 
 from flask import jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -16,7 +16,7 @@ from ..programme.models import Slot
 from ..tickets import tokens
 from ..timeutil import local, utcnow
 from ..validators import MAX_ID, day_error
-from . import rules, services
+from . import capacity, rules, services
 from .capacity import CapacityError
 from .forms import ApiBookingForm
 
@@ -40,7 +40,8 @@ def slots():
         if problem:
             return _bad_request("day_out_of_range", problem)
         found = programme.group_slots_on(day)
-    return jsonify([slot_json(slot, now) for slot in found])
+    left = capacity.places_left(found)
+    return jsonify([slot_json(slot, now, left=left[slot.id]) for slot in found])
 
 
 @bp.post("/bookings")
@@ -56,16 +57,18 @@ def create_booking():
     form = ApiBookingForm(formdata=form_data(payload, ApiBookingForm))
     if not form.validate():
         return validation_response(form.errors)
+    now = utcnow()
     try:
         slot = _slot(form.slot_id.data)
         details = form.details()
-        booking = atomic(services.create_booking, slot, details, source="api")
+        booking = atomic(services.create_booking, slot, details, source="api", now=now)
     except rules.RuleError as exc:
         return _rule_response(exc)
     except CapacityError as exc:  # full: say where, and which slots still have room
-        alternatives = services.alternatives(slot, details.headcount)
+        alternatives = services.alternatives(slot, details.headcount, now)
+        left = capacity.places_left(alternatives)
         response = jsonify({**exc.to_dict(), **exc.details,
-                            "alternatives": [slot_json(s) for s in alternatives]})
+                            "alternatives": [slot_json(s, now, left=left[s.id]) for s in alternatives]})
         response.status_code = exc.status
         return response
     except DomainError as exc:  # not found, duplicate (409, pointing to the first booking)
@@ -75,23 +78,27 @@ def create_booking():
         "reference": booking.reference, "status": booking.status.value,
         "manage_url": manage_url, "ticket_url": ticket_url(booking),
         "students": booking.students, "teachers": booking.teachers,
-        "headcount": booking.headcount, "slot": slot_json(booking.slot)})
+        "headcount": booking.headcount, "slot": slot_json(booking.slot, now)})
     response.status_code = 201
     return response
 
 
-def slot_json(slot: Slot, now=None) -> dict:
-    """A slot as the API shows it; times in ISO 8601 with the +08:00 offset."""
+def slot_json(slot: Slot, now: datetime, *, left: int | None = None) -> dict:
+    """A slot as the API shows it; times in ISO 8601 with the +08:00 offset. ``bookable``: what
+    can really be booked now (``capacity.places_left``; pass ``left`` when it is known)."""
+    if left is None:
+        left = capacity.places_left([slot])[slot.id]
     return {
         "id": slot.id, "event": slot.event.name, "event_id": slot.event_id,
         "venue": slot.venue.name if slot.venue else None,
         "building": slot.venue.building if slot.venue else None, "label": slot.label,
         "starts_at": local(slot.starts_at).isoformat(), "ends_at": local(slot.ends_at).isoformat(),
-        "capacity": slot.capacity, "remaining": slot.remaining, "is_open": is_bookable(slot, now),
+        "capacity": slot.capacity, "remaining": slot.remaining, "bookable": left,
+        "is_open": is_bookable(slot, now),
     }
 
 
-def is_bookable(slot: Slot, now=None) -> bool:
+def is_bookable(slot: Slot, now: datetime) -> bool:
     if not slot.is_open:
         return False
     try:

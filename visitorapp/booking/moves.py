@@ -26,26 +26,28 @@ def changeable(slot: Slot, now: datetime) -> bool:
     return True
 
 
-def move_page(subject, *, kind: str, move: Callable[[object, Slot], object],
-              alternatives: Callable[[object], list[Slot]], manage_url: str):
+def move_page(subject, *, kind: str, move: Callable[..., object],
+              alternatives: Callable[[object, datetime], list[Slot]], manage_url: str):
     """The 改约 page of a booking or registration (``kind``): a valid POST moves it with
-    ``move(subject, new_slot)`` in one transaction and returns to its management page; otherwise
-    the page shows the current slot and ``alternatives(subject)``, with any refusal flashed."""
+    ``move(subject, new_slot, now=now)`` in one transaction and returns to its management page;
+    otherwise the page shows the current slot and ``alternatives(subject, now)``, with any
+    refusal flashed. The clock is read once, here."""
+    now = utcnow()
     form = MoveForm()
-    if subject.holds_places and form.validate_on_submit() and _moved(form, subject, move):
+    if subject.holds_places and form.validate_on_submit() and _moved(form, subject, move, now):
         return redirect(manage_url)
     return render_template("booking/move.html", subject=subject, kind=kind, form=form,
-                           options=alternatives(subject) if subject.holds_places else [],
-                           changeable=changeable(subject.slot, utcnow()),
+                           options=alternatives(subject, now) if subject.holds_places else [],
+                           changeable=changeable(subject.slot, now),
                            deadline=rules.change_deadline(subject.slot), back=manage_url)
 
 
-def _moved(form: MoveForm, subject, move) -> bool:
+def _moved(form: MoveForm, subject, move, now: datetime) -> bool:
     new_slot = db.session.get(Slot, form.slot_id.data)
     try:
         if new_slot is None:
             raise rules.RuleError("slot_not_found", "场次不存在。")
-        atomic(move, subject, new_slot)
+        atomic(move, subject, new_slot, now=now)
     except DomainError as exc:
         flash(exc.message, "error")
         return False

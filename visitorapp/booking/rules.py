@@ -3,8 +3,8 @@ import math
 from datetime import datetime, timedelta
 
 from ..errors import DomainError, NotFound
-from ..programme.models import Edition, ParticipationMode, Slot
-from ..timeutil import format_datetime, utcnow
+from ..programme.models import BookingWindow, Edition, ParticipationMode, Slot
+from ..timeutil import format_datetime
 from .models import STAGE_LABELS
 
 
@@ -50,24 +50,30 @@ def check_published(slot: Slot) -> None:
                            field="slot_id")
 
 
-def check_bookable(slot: Slot, now: datetime | None = None) -> None:
-    """The slot takes group bookings now: published, right mode, window open, not started."""
-    now = now or utcnow()
+def check_window(edition: Edition, now: datetime, *, noun: str = "预约",
+                 field: str | None = "slot_id") -> None:
+    """The edition's booking window (Edition.booking_window) is open at ``now``; ``noun`` names
+    what is refused (预约 for groups, 报名 for individual sign-ups)."""
+    window = edition.booking_window(now)
+    if window == BookingWindow.NOT_OPEN:
+        raise RuleError("window_not_open",
+                        f"{noun}将于{format_datetime(edition.booking_opens_at)}开放。", field=field)
+    if window == BookingWindow.CLOSED:
+        raise RuleError("window_closed", f"{noun}已截止。", field=field)
+
+
+def check_bookable(slot: Slot, now: datetime) -> None:
+    """The slot takes group bookings at ``now``: published, right mode, window open, not started."""
     check_published(slot)
-    edition = slot.event.edition
     if slot.event.mode != ParticipationMode.GROUP:
         raise RuleError("not_group_event", "该活动不接受团体预约。", field="slot_id")
-    if edition.booking_opens_at and now < edition.booking_opens_at:
-        raise RuleError("window_not_open",
-                        f"预约将于{format_datetime(edition.booking_opens_at)}开放。", field="slot_id")
-    if edition.booking_closes_at and now > edition.booking_closes_at:
-        raise RuleError("window_closed", "预约已截止。", field="slot_id")
+    check_window(slot.event.edition, now)
     if slot.starts_at <= now:
         raise RuleError("slot_started", "该场次已开始或已结束，请选择其他场次。", field="slot_id")
 
 
-def bookable_problem(slot: Slot, now: datetime | None = None) -> RuleError | None:
-    """Why the slot cannot be booked now (window, mode, start), or None: for pages that show it."""
+def bookable_problem(slot: Slot, now: datetime) -> RuleError | None:
+    """Why the slot cannot be booked at ``now`` (window, mode, start), or None: for pages."""
     try:
         check_bookable(slot, now)
     except RuleError as exc:
@@ -79,8 +85,7 @@ def change_deadline(slot: Slot) -> datetime:
     return slot.starts_at - timedelta(hours=slot.event.edition.change_deadline_hours)
 
 
-def check_changeable(slot: Slot, now: datetime | None = None) -> None:
-    now = now or utcnow()
+def check_changeable(slot: Slot, now: datetime) -> None:
     if now > change_deadline(slot):
         raise RuleError("change_deadline_passed",
                         f"已过修改截止时间（{format_datetime(change_deadline(slot))}），"

@@ -72,7 +72,7 @@ def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
     rules.check_group(edition, details.school_stage, details.students, details.teachers)
     if find_duplicate(slot, details.leader_mobile) is not None:
         raise DuplicateBooking()
-    noshows.check_hold(edition, details.leader_mobile)
+    noshows.check_hold(edition, details.leader_mobile, now)
     capacity.take_places(slot, details.headcount,
                          holder=Holder.of(details.leader_mobile, details.school_name))
     booking = Booking(slot=slot, reference=_unique_reference(slot), source=source,
@@ -110,13 +110,24 @@ def change_headcount(booking: Booking, students: int, teachers: int, *, actor: s
     now = now or utcnow()
     _require_holding(booking)
     if enforce_deadline:
-        rules.check_changeable(booking.slot)
+        rules.check_changeable(booking.slot, now)
     edition = booking.slot.event.edition
     rules.check_group(edition, booking.school_stage, students, teachers)
     before = {"students": booking.students, "teachers": booking.teachers}
     delta = (students + teachers) - booking.headcount
     if delta > 0:
-        capacity.take_places(booking.slot, delta, holder=holder_of(booking))
+        try:
+            capacity.take_places(booking.slot, delta, holder=holder_of(booking))
+        except capacity.CapacityError as exc:
+            if exc.code != "slot_full":
+                raise
+            # Say it in totals, as the teacher typed them, not only the increase.
+            remaining = exc.details.get("remaining", 0)
+            raise capacity.CapacityError(
+                "slot_full", f"该场次剩余名额不足：贵团现为{booking.headcount}人，改为"
+                             f"{students + teachers}人需再增加{delta}人，场次只剩{remaining}人，"
+                             f"最多可改为{booking.headcount + remaining}人。",
+                remaining=remaining) from None
     elif delta < 0:
         capacity.release_places(booking.slot, -delta, holder=holder_of(booking))
     booking.students, booking.teachers = students, teachers
@@ -132,10 +143,10 @@ def change_headcount(booking: Booking, students: int, teachers: int, *, actor: s
 
 
 def cancel_booking(booking: Booking, *, reason: str = "", actor: str | None = None,
-                   enforce_deadline: bool = False) -> None:
+                   enforce_deadline: bool = False, now: datetime | None = None) -> None:
     """Cancel and free the places at once. Teachers may cancel until the slot starts."""
     _require_holding(booking)
-    if enforce_deadline and booking.slot.starts_at <= utcnow():
+    if enforce_deadline and booking.slot.starts_at <= (now or utcnow()):
         raise rules.RuleError("slot_started", "场次已开始，无法在线取消。")
     # Conditional: of two cancellations (or a cancellation and a rejection) racing, one releases.
     won = db.session.execute(
@@ -154,9 +165,10 @@ def cancel_booking(booking: Booking, *, reason: str = "", actor: str | None = No
 
 
 def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
-                 enforce_deadline: bool = True) -> None:
+                 enforce_deadline: bool = True, now: datetime | None = None) -> None:
     """改约: move the group to another slot, in the caller's transaction (a full target rolls back
     and leaves the booking where it was). A pending booking moves and stays pending."""
+    now = now or utcnow()
     _require_holding(booking)
     old = booking.slot
     if new_slot.id == old.id:
@@ -164,8 +176,8 @@ def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
     if new_slot.event.edition_id != old.event.edition_id:
         raise rules.RuleError("other_edition", "只能改约本届活动周的场次。", field="slot_id")
     if enforce_deadline:
-        rules.check_changeable(old)
-    rules.check_bookable(new_slot)
+        rules.check_changeable(old, now)
+    rules.check_bookable(new_slot, now)
     if find_duplicate(new_slot, booking.leader_mobile) is not None:
         raise DuplicateBooking()
     # Give back, then take: a move within one day must not count the group twice against its
@@ -201,17 +213,20 @@ def by_manage_token(token: str) -> Booking:
     return booking
 
 
-def alternatives(slot: Slot, persons: int, limit: int = 6) -> list[Slot]:
-    """Other open group slots of the same edition with room for ``persons``, soonest first."""
-    now = utcnow()
-    return list(db.session.scalars(
+def alternatives(slot: Slot, persons: int, now: datetime, limit: int = 6) -> list[Slot]:
+    """Other open group slots of the same edition that can really take ``persons`` and have not
+    started at ``now`` (slot, venue at that time, campus day: ``capacity.places_left``), same
+    event first, then soonest."""
+    candidates = list(db.session.scalars(
         sa.select(Slot).join(Slot.event)
         .where(Event.edition_id == slot.event.edition_id, Slot.id != slot.id,
                Event.mode == ParticipationMode.GROUP, Slot.is_open.is_(True),
                Slot.is_rehearsal.is_(False), Slot.starts_at > now,
                Slot.capacity - Slot.booked >= persons)
         .order_by(sa.case((Slot.event_id == slot.event_id, 0), else_=1), Slot.starts_at)
-        .limit(limit)))
+        .limit(limit * 4)))
+    left = capacity.places_left(candidates)
+    return [s for s in candidates if left[s.id] >= persons][:limit]
 
 
 def _require_holding(booking: Booking) -> None:

@@ -7,7 +7,7 @@ from ..accounts.models import Role
 from ..database import atomic
 from ..forms import ActionForm
 from ..programme import services as programme
-from ..timeutil import utcnow
+from ..timeutil import local_today, utcnow
 from . import noshows
 
 bp = Blueprint("booking_staff", __name__, url_prefix="/staff")
@@ -21,7 +21,7 @@ class NoShowRuleForm(ActionForm):
 @roles_required(Role.ORGANIZER)
 def no_shows():
     """爽约: this week's groups that booked and never arrived, and the rule that holds them."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     found = noshows.no_show_bookings(edition, utcnow()) if edition else []
     return render_template("booking/no_shows.html", edition=edition, no_shows=found,
                            rule=NoShowRuleForm(hold=edition.hold_no_shows if edition else False))
@@ -31,7 +31,7 @@ def no_shows():
 @roles_required(Role.ORGANIZER)
 def no_show_rule():
     """爽约规则: hold (or stop holding) further bookings from a no-show mobile for the week."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     form = NoShowRuleForm()
     if edition is None or not form.validate_on_submit():
         abort(400)

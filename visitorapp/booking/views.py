@@ -7,12 +7,13 @@ from .. import ratelimits
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import show_error
+from ..forms import is_carried_over, keeps_typed_input, show_error
 from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
-from ..timeutil import utcnow
+from ..timeutil import local_today, utcnow
 from ..vehicles import booking_form as vehicles
+from ..web import id_arg
 from . import capacity, moves, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
 
@@ -32,24 +33,32 @@ def no_stale_pages(response):
 
 @bp.get("/book")
 def slots():
-    """Experience-day slot picker: remaining places per slot, full ones shown as full."""
-    edition = programme.current_edition()
+    """Experience-day slot picker of the edition the public books now (programme.booking_edition):
+    remaining places per slot, full ones shown as full."""
+    now = utcnow()
+    edition = programme.booking_edition(now)
     if edition is None:
         return render_template("booking/slots.html", edition=None, days=[], day=None,
-                               by_venue={}, booking_open=False)
+                               by_venue={}, window=None, now=now)
     days = programme.slot_days(edition)
     day = _parse_day(request.args.get("day")) or (days[0] if days else None)
     if day not in days and days:
         day = days[0]
     slots = programme.group_slots(edition, day) if day else []
+    only = id_arg("event")  # from the programme page: that event's slots (其他场次 one tap away)
+    event = next((s.event for s in slots if s.event_id == only), None)
+    if event is not None:
+        slots = [s for s in slots if s.event_id == only]
     by_venue = {}
     for slot in slots:
         by_venue.setdefault(slot.venue, []).append(slot)
     return render_template("booking/slots.html", edition=edition, days=days, day=day,
-                           by_venue=by_venue, booking_open=edition.booking_open())
+                           by_venue=by_venue, window=edition.booking_window(now), now=now,
+                           event=event, left=capacity.places_left(slots))
 
 
 @bp.route("/book/<int:slot_id>", methods=["GET", "POST"])
+@keeps_typed_input
 @ratelimits.public_form(methods=["POST"])
 def new(slot_id: int):
     """The group booking form for one slot, with the privacy notice before submitting.
@@ -59,15 +68,19 @@ def new(slot_id: int):
     """
     slot = db.get_or_404(Slot, slot_id)
     rules.check_published(slot)  # 404 for the public
+    now = utcnow()
     form = BookingForm()
     transport = vehicles.transport_form(slot.event.edition)
-    problem = rules.bookable_problem(slot)
+    problem = rules.bookable_problem(slot, now)
     form_error = problem.message if problem else None
     alternatives = []
-    if problem is None and vehicles.validate_both(form, transport):
+    carried = is_carried_over()  # typed on a full slot's page: show it here, filled in
+    if carried:
+        pass
+    elif problem is None and vehicles.validate_both(form, transport):
         details = form.details()
         try:
-            booking = atomic(vehicles.book, slot, details, transport.details(), source="web")
+            booking = atomic(vehicles.book, slot, details, transport.details(), source="web", now=now)
         except services.DuplicateBooking as exc:
             form.leader_mobile.errors.append(exc.message)
         except rules.RuleError as exc:
@@ -79,19 +92,22 @@ def new(slot_id: int):
         except DomainError as exc:  # no room: slot, venue or campus day
             db.session.refresh(slot)
             form_error = exc.message
-            alternatives = services.alternatives(slot, details.headcount)
+            alternatives = services.alternatives(slot, details.headcount, now)
         else:
             return redirect(url_for("booking.confirmation", token=booking.manage_token))
     elif problem is None and form.is_submitted():
         _check_group_early(form, slot.event.edition)
-    elif problem is None and (slot.is_full or not slot.is_open):
+    left = capacity.places_left([slot])[slot.id]
+    if problem is None and request.method == "GET" and left <= 0:
         form_error = _unavailable_message(slot)
-        alternatives = services.alternatives(slot, 1)
-    status = 422 if request.method == "POST" else 200
+        alternatives = services.alternatives(slot, 1, now)
+    status = 422 if request.method == "POST" and not carried else 200
     return render_template("booking/new.html", slot=slot, edition=slot.event.edition, form=form,
                            transport=transport, form_error=form_error, alternatives=alternatives,
-                           show_form=problem is None and (request.method == "POST" or (
-                               slot.is_open and not slot.is_full))), status
+                           left=left,
+                           alternatives_left=capacity.places_left(alternatives),
+                           show_form=problem is None and (request.method == "POST" or left > 0)), \
+        status
 
 
 @bp.get("/b/<token>/confirmed")
@@ -119,7 +135,8 @@ def change_headcount(token: str):
     form = HeadcountForm()
     if form.validate_on_submit():
         try:
-            atomic(services.change_headcount, booking, form.students.data, form.teachers.data)
+            atomic(services.change_headcount, booking, form.students.data, form.teachers.data,
+                   now=utcnow())
         except rules.RuleError as exc:
             if not show_error(form, exc):
                 flash(exc.message, "error")
@@ -144,7 +161,7 @@ def cancel(token: str):
         return redirect(url_for("booking.manage", token=token))
     try:
         atomic(services.cancel_booking, booking, reason=form.reason.data or "",
-               enforce_deadline=True)
+               enforce_deadline=True, now=utcnow())
     except DomainError as exc:
         flash(exc.message, "error")
     else:
@@ -158,7 +175,8 @@ def move(token: str):
     """改约: the teacher moves the group to another slot with room (before the change deadline)."""
     return moves.move_page(
         services.by_manage_token(token), kind="booking", move=services.move_booking,
-        alternatives=lambda booking: services.alternatives(booking.slot, booking.headcount, limit=30),
+        alternatives=lambda booking, now: services.alternatives(booking.slot, booking.headcount,
+                                                                now, limit=30),
         manage_url=url_for("booking.manage", token=token))
 
 
@@ -166,7 +184,7 @@ def move(token: str):
 def privacy():
     """个人信息保护说明: what each kind of sign-up collects, why, and the day it is deleted
     (the same RETENTION_DAYS and date the purge uses)."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     days = current_app.config["RETENTION_DAYS"]
     return render_template("booking/privacy.html", retention_days=days, edition=edition,
                            purge_on=retention_ends(edition.ends_on, days) if edition else None)
@@ -185,6 +203,8 @@ def _check_group_early(form: BookingForm, edition) -> None:
 def _unavailable_message(slot: Slot) -> str:
     if not slot.is_open:
         return capacity.closed_message(slot)
+    if not slot.is_full:  # the slot has places, the venue at that time or the campus day not
+        return "该时段场馆在场人数或全校当日接待人数已达上限，请选择下列仍有名额的场次。"
     return "该场次已约满，请选择下列仍有名额的场次。"
 
 

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..forms import show_error
 from ..programme import services as programme
 from ..programme.models import Edition
+from ..timeutil import local_today
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -27,7 +28,7 @@ def editions() -> dict:
 def edition_or_404() -> Edition:
     """The edition named by ``?year=`` or the current one."""
     year = request.args.get("year", type=int)
-    edition = programme.edition_by_year(year) if year else programme.current_edition()
+    edition = programme.edition_by_year(year) if year else programme.current_edition(local_today())
     if edition is None:
         abort(404)
     return edition

@@ -73,6 +73,7 @@ class EventForm(ChineseForm):
     lead_ids = MultiCheckboxField("牵头部门", coerce=int, choices=[])
     responsible_ids = MultiCheckboxField("责任部门", coerce=int, choices=[])
     is_published = BooleanField("对外发布", default=True)
+    one_per_slot = BooleanField("个人报名：每个场次可各报一次（如招聘会各专区）；不勾选则每人限报一个场次")
 
 
 class VenueForm(ChineseForm):
@@ -141,6 +142,12 @@ class SettingsForm(ChineseForm):
     max_persons_per_school_day = _int("同一学校每天最多预约人数", 1, 100000, required=False)
     approval_threshold = _int("超过多少人的团队需审核（待审核）", 1, 2000, required=False)
     approval_hours = _int("审核期限（小时，逾期释放名额）", 1, 720)
+    contact_name = StringField("联系人", validators=[Optional(), _free_text("联系人", 50)],
+                               description="如：活动周工作组 王老师")
+    contact_phone = StringField("联系电话", validators=[Optional(), _free_text("联系电话", 50)])
+    address = StringField("地址", validators=[Optional(), _free_text("地址", 200)])
+    directions = TextAreaField("交通/停车", validators=[Optional(), _free_text("交通/停车", 500)],
+                               description="如：公交线路、校门、大巴停放位置")
 
     def validate_booking_closes_at(self, field):
         if field.data and self.booking_opens_at.data and field.data <= self.booking_opens_at.data:
@@ -151,7 +158,8 @@ class SettingsForm(ChineseForm):
         data = {k: getattr(self, k).data for k in (
             "daily_cap", "students_per_teacher", "students_per_teacher_primary", "max_group_size",
             "change_deadline_hours", "report_deadline", "max_persons_per_mobile_day",
-            "max_persons_per_school_day", "approval_threshold", "approval_hours")}
+            "max_persons_per_school_day", "approval_threshold", "approval_hours",
+            "contact_name", "contact_phone", "address", "directions")}
         for key in ("booking_opens_at", "booking_closes_at"):
             value: datetime | None = getattr(self, key).data
             data[key] = value.replace(tzinfo=TZ) if value else None

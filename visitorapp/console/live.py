@@ -95,7 +95,7 @@ def day_figures(edition: Edition, day: date, now: datetime) -> DayFigures:
                                         inside[venue_id].on_site if venue_id in inside else 0)
     for s in slots:
         venues[s.venue_id].slots.append(SlotFigures(
-            s.id, venues[s.venue_id].name, s.event.name, format_time(s.starts_at),
+            s.id, venues[s.venue_id].name, s.title, format_time(s.starts_at),
             format_time(s.ends_at), s.capacity, s.booked, s.is_open, groups=groups.get(s.id, 0),
             arrived=arrived.get(s.id, 0), no_show=int(no_shows.get(s.id) or 0)))
     campus = db.session.scalar(sa.select(CampusDay.booked).where(

@@ -45,7 +45,7 @@ def apply_changes(obj, values: dict, action: str, summary: str) -> dict:
 # --- events -----------------------------------------------------------------------------------
 
 EVENT_FIELDS = ("seq", "name", "theme_day_id", "content", "requirements", "audience", "mode",
-                "category", "is_published")
+                "category", "is_published", "one_per_slot")
 
 
 def save_event(edition: Edition, event: Event | None, values: dict,
@@ -203,7 +203,9 @@ SETTINGS_FIELDS = ("daily_cap", "students_per_teacher", "students_per_teacher_pr
                    "change_deadline_hours", "report_deadline",
                    # 公平份额 and 待审核 (None: no limit / no review)
                    "max_persons_per_mobile_day", "max_persons_per_school_day",
-                   "approval_threshold", "approval_hours")
+                   "approval_threshold", "approval_hours",
+                   # 联系方式 shown to visitors
+                   "contact_name", "contact_phone", "address", "directions")
 
 
 def update_settings(edition: Edition, values: dict) -> None:

@@ -11,7 +11,9 @@ from ..checkin.history import gate_record
 from ..extensions import db
 from ..forms import ActionForm
 from ..programme.models import Venue
+from ..tickets import services as tickets
 from ..timeutil import utcnow
+from ..validators import mask_email
 from ..web import day_arg, id_arg, page_arg
 from . import bookings
 from .blueprint import bp, edition_or_404, flash_errors, organizer_required, perform
@@ -131,6 +133,18 @@ def booking_reject(booking_id: int):
                  reason=form.reason.data, now=utcnow(), actor=_actor()):
         return _back_to(booking)
     return _render_detail(booking, reject=form, status=422)
+
+
+@bp.post("/bookings/<int:booking_id>/resend")
+@organizer_required
+def booking_resend(booking_id: int):
+    """重发确认邮件: the confirmation with the ticket again, to the leader's own address (audited)."""
+    booking = db.get_or_404(Booking, booking_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        perform(form, f"确认邮件已重新发送至 {mask_email(booking.email)}。",
+                tickets.resend_confirmation, booking)
+    return _back_to(booking)
 
 
 def _back_to(booking):

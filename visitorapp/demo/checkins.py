@@ -18,7 +18,6 @@ from ..checkin.services import check_in
 from ..extensions import db
 from ..programme.models import Event, Slot
 from ..tickets.tokens import token_for
-from ..timeutil import utcnow
 from .context import DemoContext
 
 
@@ -30,7 +29,7 @@ def seed(ctx: DemoContext) -> None:
         sa.select(Booking).join(Slot, Booking.slot_id == Slot.id)
         .join(Event, Slot.event_id == Event.id)
         .where(Event.edition_id == ctx.past.id, Booking.status == BookingStatus.CONFIRMED,
-               Slot.ends_at < utcnow(), Booking.id.not_in(scanned))
+               Slot.ends_at < ctx.now, Booking.id.not_in(scanned))
         .order_by(Booking.id)).all()
     added = 0
     for booking in bookings:

@@ -1,17 +1,18 @@
-"""Demo step: departments, venues, the 2026 edition exactly as planned, and its copy for next May.
+"""Demo step: departments, venues, the 2026 edition exactly as planned, and its copy for the next
+week that can still be booked (programme.services.booking_edition decides which that is).
 
 Idempotent: everything is looked up by its natural key (department and venue name, edition year,
 theme-day position, event seq) and only what is missing is added; nothing existing is overwritten,
 so an organizer's edits survive a second `flask seed-demo`.
 """
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from ..extensions import db
 from ..programme.models import Department, Edition, Event, Slot, ThemeDay, Venue
-from ..programme.services import copy_edition, edition_by_year, shift_for_weekday
-from ..timeutil import at_local, format_datetime, format_day
+from ..programme.services import booking_edition, copy_edition, edition_by_year, shift_for_weekday
+from ..timeutil import at_local, format_datetime, format_day, local
 from . import plan2026 as plan
 from .context import DemoContext
 
@@ -29,7 +30,7 @@ def seed(ctx: DemoContext) -> None:
     departments = seed_departments()
     venues = seed_venues(departments)
     ctx.past = seed_plan_edition(departments, venues)
-    ctx.upcoming = seed_upcoming(ctx.past, ctx.today)
+    ctx.upcoming = seed_upcoming(ctx.past, ctx.now)
     up = ctx.upcoming
     ctx.messages.append(f"演示活动周：{ctx.past.title}（往届）；{up.title} "
                         f"{format_day(up.starts_on)}—{format_day(up.ends_on)}，"
@@ -116,20 +117,32 @@ def _seed_slots(event: Event, days: dict[int, ThemeDay], venues: dict[str, Venue
                                     ends_at=at_local(day, end)))
 
 
-def next_year(past: Edition, today: date) -> int:
-    """The year of the next May week after ``today`` (never the plan's own year)."""
-    year = max(today.year, past.year + 1)
-    if shift_for_weekday(past, year) <= today:
+def next_year(past: Edition, now: datetime) -> int:
+    """The first year after the plan's whose copy of it can still be booked at ``now``."""
+    year = max(local(now).date().year, past.year + 1)
+    while _copy_dates(past, year).booking_over(now):
         year += 1
     return year
 
 
-def seed_upcoming(past: Edition, today: date) -> Edition:
-    """The plan copied to next May, open for booking from the start of ``today`` (Shanghai)."""
-    year = next_year(past, today)
+def _copy_dates(past: Edition, year: int) -> Edition:
+    """The dates copy_edition would give the plan's copy in ``year`` (an unsaved Edition)."""
+    shift = shift_for_weekday(past, year) - past.starts_on
+    return Edition(year=year, starts_on=past.starts_on + shift, ends_on=past.ends_on + shift,
+                   booking_closes_at=past.booking_closes_at + shift if past.booking_closes_at else None)
+
+
+def seed_upcoming(past: Edition, now: datetime) -> Edition:
+    """The week the public books at ``now`` (programme.services.booking_edition) when it is a
+    copy of the plan; else (every copy's booking is over) the plan copied to the next year that
+    can still be booked, open from the start of today (Shanghai). Earlier copies stay as history."""
+    upcoming = booking_edition(now)
+    if upcoming is not None and upcoming.year > past.year and not upcoming.booking_over(now):
+        return upcoming
+    year = next_year(past, now)
     edition = edition_by_year(year)
     if edition is None:
         edition = copy_edition(past, year, shift_for_weekday(past, year))
-        edition.booking_opens_at = at_local(today, time(0, 0))
+        edition.booking_opens_at = at_local(local(now).date(), time(0, 0))
         db.session.flush()
     return edition

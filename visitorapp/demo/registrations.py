@@ -31,7 +31,7 @@ def seed(ctx: DemoContext) -> None:
     full_slot = slots[0]
     for i, (name, mobile, number, college, class_name) in enumerate(STUDENTS):
         slot = full_slot if i < full_slot.capacity else slots[min(1, len(slots) - 1)]
-        if registration.find_duplicate(event.id, mobile) is None and slot.remaining > 0:
+        if registration.find_duplicate(slot, mobile) is None and slot.remaining > 0:
             registration.create_registration(slot, registration.PersonDetails(
                 name=name, mobile=mobile, student_number=number, college=college,
                 class_name=class_name), source="staff", enforce_window=False)
@@ -55,7 +55,7 @@ def _clinic_event(edition) -> Event:
     if event is not None:
         return event
     event = Event(edition=edition, seq=900, name=CLINIC, mode=ParticipationMode.INDIVIDUAL,
-                  category=EventCategory.OTHER, audience="本校学生及共同体院校学生",
+                  category=EventCategory.OTHER, one_per_slot=True, audience="本校学生及共同体院校学生",
                   content="联合共同体企业举办精准招聘会，开设“简历门诊”“模拟面试”专区。")
     db.session.add(event)
     db.session.flush()

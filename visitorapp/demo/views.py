@@ -1,8 +1,10 @@
 """`flask seed-demo`: run every demo step in one transaction (idempotent)."""
+from datetime import datetime
+
 import click
 
 from ..database import atomic
-from ..timeutil import local_today
+from ..timeutil import utcnow
 from . import accounts, bookings, checkins, programme, registrations, rehearsal
 from .context import DemoContext
 
@@ -17,8 +19,9 @@ STEPS = (
 )
 
 
-def run_steps(today=None) -> DemoContext:
-    ctx = DemoContext(today=today or local_today())
+def run_steps(now: datetime) -> DemoContext:
+    """Every step at ``now`` (the editions, the rehearsal day and past check-ins follow it)."""
+    ctx = DemoContext(now=now)
     for step in STEPS:
         step.seed(ctx)
     return ctx
@@ -27,7 +30,7 @@ def run_steps(today=None) -> DemoContext:
 @click.command("seed-demo")
 def seed_demo():
     """Load the demo week from the 2026 plan (safe to run again)."""
-    ctx = atomic(run_steps)
+    ctx = atomic(run_steps, utcnow())
     for line in ctx.messages:
         click.echo(line)
 

@@ -4,7 +4,7 @@ see, close a slot for a reason, and the one-tap move a closure offers.
 Like every service, these only flush: the caller commits once, so the notice, its mails in the
 outbox and the audit entry commit together or not at all.
 """
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import has_request_context
@@ -97,14 +97,14 @@ def affected_registrations(notice: Notice) -> list[Registration]:
         .order_by(Registration.id)))
 
 
-def move_offers(booking: Booking, limit: int = 6) -> list[Slot]:
+def move_offers(booking: Booking, now: datetime, limit: int = 6) -> list[Slot]:
     """Slots with room a group in a closed slot may move to in one tap (none otherwise)."""
     if not booking.holds_places or booking.slot.is_open:
         return []
-    return booking_services.alternatives(booking.slot, booking.headcount, limit=limit)
+    return booking_services.alternatives(booking.slot, booking.headcount, now, limit=limit)
 
 
-def move_from_closed(booking: Booking, new_slot: Slot) -> None:
+def move_from_closed(booking: Booking, new_slot: Slot, now: datetime) -> None:
     """The one-tap move a closure offers: allowed after the change deadline too (the college
     closed the slot, not the school), under every other rule of a move."""
     if not booking.holds_places:
@@ -112,7 +112,7 @@ def move_from_closed(booking: Booking, new_slot: Slot) -> None:
     if booking.slot.is_open:
         raise rules.RuleError("slot_open", "原场次没有暂停，请通过“改约”按常规规则调整。")
     booking_services.move_booking(booking, new_slot, actor="领队（变更通知一键改约）",
-                                  enforce_deadline=False)
+                                  enforce_deadline=False, now=now)
 
 
 def _concerns(notice: Notice):

@@ -16,7 +16,7 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Event, Slot, Venue
-from ..timeutil import format_day, format_time
+from ..timeutil import format_day, format_time, utcnow
 from . import services
 from .forms import MoveOfferForm, NoticeForm
 from .models import Notice
@@ -62,7 +62,7 @@ def move(token: str):
     try:
         if new_slot is None:
             raise DomainError("slot_not_found", "场次不存在。")
-        atomic(services.move_from_closed, booking, new_slot)
+        atomic(services.move_from_closed, booking, new_slot, utcnow())
     except DomainError as exc:
         flash(exc.message, "error")
     else:
@@ -93,8 +93,13 @@ def _day(value: str | None) -> date | None:
         return None
 
 
+def _move_offers(booking):
+    """For the notice panel: the page reads the clock, the rule takes it."""
+    return services.move_offers(booking, utcnow())
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.add_template_global(services.notices_for, "notices_for")
-    app.add_template_global(services.move_offers, "notice_move_offers")
+    app.add_template_global(_move_offers, "notice_move_offers")
     app.add_template_global(MoveOfferForm, "NoticeMoveOfferForm")

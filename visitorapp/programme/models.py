@@ -3,11 +3,20 @@ import enum
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime
 from ..extensions import db
 from ..timeutil import local, local_day_bounds, utcnow
+
+
+class BookingWindow(enum.StrEnum):
+    """Where ``now`` lies in an edition's booking window (预约时间), for rules and pages alike."""
+
+    NOT_OPEN = "not_open"  #: before ``booking_opens_at``
+    OPEN = "open"
+    CLOSED = "closed"      #: after ``booking_closes_at``
 
 
 class ParticipationMode(enum.StrEnum):
@@ -74,6 +83,24 @@ class Edition(db.Model):
     #: 附件1 is due on this date (18 May in the plan).
     report_deadline: Mapped[date | None]
 
+    # --- whom to call (shown on the confirmation, 确认函, ticket, every e-mail, privacy page) ---
+    #: 联系人, e.g. "活动周工作组 王老师".
+    contact_name: Mapped[str] = mapped_column(sa.String(50), server_default="")
+    #: 联系电话 (one or more numbers as staff write them).
+    contact_phone: Mapped[str] = mapped_column(sa.String(50), server_default="")
+    #: 地址: where visitors come to.
+    address: Mapped[str] = mapped_column(sa.String(200), server_default="")
+    #: 交通/停车: how to get there, where coaches park.
+    directions: Mapped[str] = mapped_column(sa.String(500), server_default="")
+
+    #: Server defaults are read back when first used, not in the INSERT's RETURNING (see
+    #: Event.one_per_slot).
+    __mapper_args__ = {"eager_defaults": False}
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_name or self.contact_phone or self.address or self.directions)
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     theme_days: Mapped[list["ThemeDay"]] = relationship(
@@ -85,13 +112,37 @@ class Edition(db.Model):
         n = (self.ends_on - self.starts_on).days + 1
         return [self.starts_on + timedelta(days=i) for i in range(n)]
 
-    def booking_open(self, now: datetime | None = None) -> bool:
-        now = now or utcnow()
+    def booking_window(self, now: datetime) -> BookingWindow:
+        """The one booking-window rule (group bookings and individual sign-ups alike): open from
+        ``booking_opens_at`` through ``booking_closes_at`` inclusive; no bound, no limit that side.
+        ``booking_open`` is the same rule as SQL."""
         if self.booking_opens_at and now < self.booking_opens_at:
-            return False
+            return BookingWindow.NOT_OPEN
         if self.booking_closes_at and now > self.booking_closes_at:
-            return False
-        return True
+            return BookingWindow.CLOSED
+        return BookingWindow.OPEN
+
+    @hybrid_method
+    def booking_open(self, now: datetime) -> bool:
+        return self.booking_window(now) == BookingWindow.OPEN
+
+    @booking_open.expression
+    def booking_open(cls, now: datetime):
+        return sa.and_(sa.or_(cls.booking_opens_at.is_(None), cls.booking_opens_at <= now),
+                       sa.or_(cls.booking_closes_at.is_(None), cls.booking_closes_at >= now))
+
+    @hybrid_method
+    def booking_over(self, now: datetime) -> bool:
+        """Nothing of this edition can be booked any more: its window has closed, or (without a
+        closing time) its week has ended."""
+        if self.booking_closes_at is not None:
+            return now > self.booking_closes_at
+        return local(now).date() > self.ends_on
+
+    @booking_over.expression
+    def booking_over(cls, now: datetime):
+        return sa.case((cls.booking_closes_at.is_not(None), cls.booking_closes_at < now),
+                       else_=cls.ends_on < local(now).date())
 
     def ratio_for(self, stage: str) -> int:
         """Students one teacher may accompany for a school stage."""
@@ -134,6 +185,14 @@ class Venue(db.Model):
 
     host_department: Mapped[Department | None] = relationship()
 
+    @property
+    def place(self) -> str:
+        """The name people read: "全国化学会科普基地·精艺楼", with the building added only when
+        the name does not already say it (never "…·精艺楼 · 精艺楼")."""
+        if not self.building or self.building in self.name:
+            return self.name
+        return f"{self.name} · {self.building}"
+
 
 event_department = sa.Table(
     "event_department",
@@ -166,6 +225,12 @@ class Event(db.Model):
                 values_callable=lambda e: [m.value for m in e]),
         default=EventCategory.OTHER)
     is_published: Mapped[bool] = mapped_column(default=True)
+    #: Individual events: False = 每人限报一个场次 (one slot per person); True = one per slot, so a
+    #: person may take several slots of the event (the fair's 专区: 简历门诊 and 模拟面试).
+    #: (Server-side default only, like the contact columns: an INSERT that does not set it leaves
+    #: the column out, so code and tests working at an older schema revision keep working.)
+    one_per_slot: Mapped[bool] = mapped_column(server_default=sa.false())
+    __mapper_args__ = {"eager_defaults": False}
 
     edition: Mapped[Edition] = relationship(back_populates="events")
     theme_day: Mapped[ThemeDay | None] = relationship()
@@ -229,6 +294,12 @@ class Slot(db.Model):
     )
 
     @property
+    def title(self) -> str:
+        """The event and, when set, the slot's label (the route: 化工体验路线 / 制药体验路线), which
+        is what tells two slots at the same time and place apart wherever a slot is named."""
+        return f"{self.event.name}（{self.label}）" if self.label else self.event.name
+
+    @property
     def remaining(self) -> int:
         return max(0, self.capacity - self.booked)
 
@@ -248,6 +319,11 @@ class Slot(db.Model):
 
     def overlaps(self, other: "Slot") -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+
+def slot_title_sql():
+    """``Slot.title`` as an SQL expression (exports, lists): the event, and the route label."""
+    return sa.case((Slot.label != "", Event.name + "（" + Slot.label + "）"), else_=Event.name)
 
 
 class CampusDay(db.Model):

@@ -5,13 +5,22 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..timeutil import local_today
+from ..timeutil import local
 from .models import Edition, Event, ParticipationMode, Slot
 
 
-def current_edition() -> Edition | None:
-    """The edition the public sees: the next or running week, else the latest past one."""
-    today = local_today()
+def booking_edition(now: datetime) -> Edition | None:
+    """下一届: the edition the public books at ``now`` — the earliest whose booking is not over
+    (its window open, or still to come); once every edition's booking is over, the current one
+    (shown as history). The booking picker, the sign-up list and the demo seed all ask this."""
+    ahead = db.session.scalar(sa.select(Edition).where(~Edition.booking_over(now))
+                              .order_by(Edition.starts_on).limit(1))
+    return ahead if ahead is not None else current_edition(local(now).date())
+
+
+def current_edition(today: date) -> Edition | None:
+    """The running or next week on ``today`` by its dates, else the latest past one: what staff
+    work on by default (reports, console), whatever the state of its booking window."""
     upcoming = db.session.scalar(
         sa.select(Edition).where(Edition.ends_on >= today).order_by(Edition.starts_on).limit(1))
     if upcoming is not None:
@@ -132,7 +141,5 @@ def group_slots_on(day: date) -> list[Slot]:
 def bookable_group_slots(now: datetime) -> list[Slot]:
     """Public group slots taking bookings at ``now``: open, not started, booking window open."""
     return list(db.session.scalars(_public_group_slots().where(
-        Slot.is_open.is_(True), Slot.starts_at > now,
-        sa.or_(Edition.booking_opens_at.is_(None), Edition.booking_opens_at <= now),
-        sa.or_(Edition.booking_closes_at.is_(None), Edition.booking_closes_at >= now))))
+        Slot.is_open.is_(True), Slot.starts_at > now, Edition.booking_open(now))))
 

@@ -1,6 +1,7 @@
 """Public programme pages: the week by day."""
 from flask import Blueprint, render_template
 
+from ..timeutil import utcnow
 from . import services
 
 bp = Blueprint("programme", __name__)
@@ -8,8 +9,9 @@ bp = Blueprint("programme", __name__)
 
 @bp.get("/")
 def index():
-    """The week's programme by theme day, with a call to book the skills-experience day."""
-    edition = services.current_edition()
+    """The programme of the week the public books now (services.booking_edition), by theme day,
+    with a call to book the skills-experience day."""
+    edition = services.booking_edition(utcnow())
     events = services.published_events(edition) if edition else []
     # Every theme day in the plan's order, even before its events are published.
     by_day = {day: [] for day in (edition.theme_days if edition else [])}

@@ -15,11 +15,12 @@ from flask import current_app
 from ..audit.models import log_action
 from ..booking.models import HOLDING_STATUSES, Booking
 from ..extensions import db
+from ..outbox.links import public_url
 from ..outbox.models import OutboxMessage
 from ..outbox.services import enqueue
 from ..programme.models import Edition, Slot
 from ..registration.models import Registration, RegistrationStatus
-from ..tickets.notifications import public_url, render_mail
+from ..tickets.notifications import render_mail
 from ..tickets.tokens import token_for
 from ..waitlist.models import EntryStatus, WaitlistEntry
 
@@ -85,10 +86,10 @@ def find(mobile: str, reference: str, email: str) -> list[Found]:
     for registration in db.session.scalars(sa.select(Registration).where(
             Registration.mobile == mobile, Registration.status == RegistrationStatus.CONFIRMED,
             Registration.email != "", matches(Registration.reference, Registration.email))):
-        # The registrant's page shows the ticket code and links to the ticket.
         found.append(Found("个人报名", registration.reference, registration.slot,
                            registration.email,
-                           public_url("registration.manage", token=registration.manage_token)))
+                           public_url("registration.manage", token=registration.manage_token),
+                           public_url("tickets.ticket", token=token_for(registration))))
     for entry in db.session.scalars(sa.select(WaitlistEntry).where(
             WaitlistEntry.mobile == mobile,
             WaitlistEntry.status.in_((EntryStatus.WAITING, EntryStatus.OFFERED)),

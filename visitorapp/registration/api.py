@@ -3,6 +3,7 @@ from flask import abort, jsonify
 
 from ..api.views import api_blueprint
 from ..programme import services as programme
+from ..timeutil import utcnow
 from . import services
 
 bp = api_blueprint("registration_api", __name__, "/registration")
@@ -10,8 +11,8 @@ bp = api_blueprint("registration_api", __name__, "/registration")
 
 @bp.get("/slots")
 def slots():
-    """Individual events of the current week with each slot's remaining places."""
-    edition = programme.current_edition()
+    """Individual events of the week the public books now, with each slot's remaining places."""
+    edition = programme.booking_edition(utcnow())
     if edition is None:
         abort(404)
     return jsonify({"events": [{

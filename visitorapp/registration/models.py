@@ -70,6 +70,11 @@ def new_reference(slot: Slot) -> str:
     return f"BM-{local(slot.starts_at):%m%d}-{tail}"
 
 
+def scope_for(slot: Slot) -> int:
+    """``Registration.slot_scope`` for a registration in ``slot``."""
+    return slot.id if slot.event.one_per_slot else 0
+
+
 class Registration(db.Model):
     """个人报名: one person in one slot of an individual event, with one ticket."""
 
@@ -77,6 +82,9 @@ class Registration(db.Model):
     slot_id: Mapped[int] = mapped_column(sa.ForeignKey("slot.id"), index=True)
     #: Denormalised from the slot so "one per person per event" is a unique index.
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id"), index=True)
+    #: The unit "once per person" counts in: 0 (the whole event, 每人限报一个场次) or the slot's
+    #: id when the event takes one registration per slot (Event.one_per_slot); see ``scope_for``.
+    slot_scope: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
     #: Secret for the registrant's own link (view, cancel, move). Never in a QR code.
     manage_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_manage_token)
@@ -107,10 +115,10 @@ class Registration(db.Model):
     event: Mapped[Event] = relationship()
 
     __table_args__ = (
-        # One confirmed registration per event per mobile: 一人一场. The student number is
-        # deliberately not a key: anyone can type someone else's, and it must not lock the holder
-        # out (docs/privacy.md); organizers see repeated numbers flagged on the event's list.
-        sa.Index("uq_registration_event_mobile", "event_id", "mobile", unique=True,
+        # One confirmed registration per event (or per slot, see slot_scope) per mobile. The
+        # student number is deliberately not a key: anyone can type someone else's, and it must
+        # not lock the holder out (docs/privacy.md); organizers see repeated numbers flagged.
+        sa.Index("uq_registration_scope_mobile", "event_id", "slot_scope", "mobile", unique=True,
                  sqlite_where=sa.text("status = 'confirmed'"),
                  postgresql_where=sa.text("status = 'confirmed'")),
     )

@@ -1,34 +1,38 @@
 """Registration emails, queued in the outbox inside the registration's transaction."""
-from flask import current_app, has_request_context, render_template, url_for
+from flask import render_template
 
+from ..extensions import db
+from ..outbox.links import public_url
 from ..outbox.services import enqueue
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an email: the host the person used, or PUBLIC_BASE_URL from the CLI."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
+from ..programme.models import Edition
 
 
 def send_templated(recipient: str, template: str, subject: str, *, kind: str,
-                   edition_id: int | None = None, dedupe_key: str | None = None, **context) -> None:
+                   edition_id: int | None = None, dedupe_key: str | None = None,
+                   attachments: list | None = None, **context) -> None:
     """Queue mail/<template>; ``edition_id``: the week it is about (the purge finds it by that)."""
     if not recipient:
         return
+    if edition_id is not None and "edition" not in context:  # its 联系方式 ends every mail
+        context["edition"] = db.session.get(Edition, edition_id)
     enqueue(recipient, subject, render_template(f"mail/{template}.txt", **context), kind=kind,
             body_html=render_template(f"mail/{template}.html", **context), dedupe_key=dedupe_key,
-            edition_id=edition_id)
+            edition_id=edition_id, attachments=attachments)
 
 
-def registration_confirmed(registration, *, moved: bool = False) -> None:
+def registration_confirmed(registration, *, moved: bool = False, resent: bool = False) -> None:
+    """报名成功 / 改约成功 with the ticket: its link, and the QR code shown inline and attached
+    (rendered when the mail is sent, and left out if the registration is cancelled by then)."""
+    from ..tickets.notifications import QR_CID, TICKET_ATTACHMENTS, with_base
+    from ..tickets.tokens import token_for
     subject = f"{'改约成功' if moved else '报名成功'}：{registration.event.name}（{registration.reference}）"
     send_templated(registration.email, "registration_confirmed", subject,
                    kind="registration.moved" if moved else "registration.confirmed",
                    edition_id=registration.event.edition_id, registration=registration, moved=moved,
-                   manage_url=external_url("registration.manage", token=registration.manage_token))
+                   resent=resent, slot=registration.slot, qr_cid=QR_CID,
+                   attachments=with_base(TICKET_ATTACHMENTS[:2], registration_id=registration.id),
+                   ticket_url=public_url("tickets.ticket", token=token_for(registration)),
+                   manage_url=public_url("registration.manage", token=registration.manage_token))
 
 
 def registration_cancelled(registration) -> None:
@@ -36,4 +40,4 @@ def registration_cancelled(registration) -> None:
                    f"报名已取消：{registration.event.name}（{registration.reference}）",
                    kind="registration.cancelled", edition_id=registration.event.edition_id,
                    registration=registration,
-                   events_url=external_url("registration.events"))
+                   events_url=public_url("registration.events"))

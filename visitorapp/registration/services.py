@@ -6,6 +6,7 @@ tap or two browser tabs can never take two clinic slots. The student number is n
 can type another student's number, and it must not lock the holder out (docs/privacy.md).
 """
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,13 @@ from ..extensions import db
 from ..programme.models import ParticipationMode, Slot
 from ..timeutil import format_datetime, utcnow
 from . import notifications
-from .models import Registration, RegistrationQuestion, RegistrationStatus, new_reference
+from .models import (
+    Registration,
+    RegistrationQuestion,
+    RegistrationStatus,
+    new_reference,
+    scope_for,
+)
 
 
 @dataclass
@@ -42,27 +49,24 @@ class PersonDetails:
 
 
 class DuplicateRegistration(DomainError):
-    """This mobile already holds a slot of the event. Like DuplicateBooking, the message names
-    no registration (not its slot, not its reference): it points to the recovery page."""
+    """This mobile already holds a slot of the event (or this slot, for a one-per-slot event).
+    Like DuplicateBooking, the message names no registration (not its slot, not its reference):
+    it points to the recovery page."""
 
-    def __init__(self):
-        super().__init__("duplicate", "该手机号已报名此活动（每人限报一个场次），无需重复报名。"
+    def __init__(self, per_slot: bool = False):
+        what = "此场次，无需重复报名（本活动可另报其他场次）" if per_slot else \
+            "此活动（每人限报一个场次），无需重复报名"
+        super().__init__("duplicate", f"该手机号已报名{what}。"
                                       "如需查看、改约或取消，请使用报名成功时的管理链接；找不到链接可通过"
                                       "“找回预约/报名”页面发送到报名时填写的邮箱。", field="mobile")
 
 
-def check_registrable(slot: Slot, now=None) -> None:
-    """The slot takes individual sign-ups now: right mode, window open, not started, open."""
-    now = now or utcnow()
-    edition = slot.event.edition
+def check_registrable(slot: Slot, now: datetime) -> None:
+    """The slot takes individual sign-ups at ``now``: right mode, window open, not started, open."""
     rules.check_published(slot)
     if slot.event.mode != ParticipationMode.INDIVIDUAL or slot.is_rehearsal:
         raise rules.RuleError("not_individual_event", "该活动不接受个人报名。", field="slot_id")
-    if edition.booking_opens_at and now < edition.booking_opens_at:
-        raise rules.RuleError("window_not_open",
-                              f"报名将于{format_datetime(edition.booking_opens_at)}开放。")
-    if edition.booking_closes_at and now > edition.booking_closes_at:
-        raise rules.RuleError("window_closed", "报名已截止。")
+    rules.check_window(slot.event.edition, now, noun="报名", field=None)
     if slot.starts_at <= now:
         raise rules.RuleError("slot_started", "该场次已开始或已结束，请选择其他场次。")
     if not slot.is_open:
@@ -87,7 +91,8 @@ def questions_for(event_id: int) -> list[RegistrationQuestion]:
 
 
 def create_registration(slot: Slot, details: PersonDetails, *, source: str = "web",
-                        enforce_window: bool = True, places_held: bool = False) -> Registration:
+                        enforce_window: bool = True, places_held: bool = False,
+                        now: datetime | None = None) -> Registration:
     """Register one person, or raise a DomainError saying why not.
 
     ``places_held``: the place was already taken for this person (a waiting-list offer).
@@ -96,13 +101,15 @@ def create_registration(slot: Slot, details: PersonDetails, *, source: str = "we
     if source != "staff":
         rules.check_published(slot)
     if enforce_window:
-        check_registrable(slot)
-    if find_duplicate(slot.event_id, details.mobile) is not None:
-        raise DuplicateRegistration()
+        check_registrable(slot, now or utcnow())
+    per_slot = slot.event.one_per_slot
+    if find_duplicate(slot, details.mobile) is not None:
+        raise DuplicateRegistration(per_slot)
     if not places_held:
         capacity.take_places(slot, 1, visitors=not details.is_internal)
-    registration = Registration(slot=slot, event_id=slot.event_id, reference=_unique_reference(slot),
-                                source=source, **details.as_dict())
+    registration = Registration(slot=slot, event_id=slot.event_id, slot_scope=scope_for(slot),
+                                reference=_unique_reference(slot), source=source,
+                                **details.as_dict())
     try:
         # add inside the savepoint: begin_nested() flushes pending objects before it starts.
         with db.session.begin_nested():
@@ -110,19 +117,20 @@ def create_registration(slot: Slot, details: PersonDetails, *, source: str = "we
             db.session.flush()
     except IntegrityError:
         # A concurrent request from the same mobile won the unique index.
-        if find_duplicate(slot.event_id, details.mobile) is None:
+        if find_duplicate(slot, details.mobile) is None:
             raise
-        raise DuplicateRegistration() from None
+        raise DuplicateRegistration(per_slot) from None
     log_action("registration.create", registration, actor="报名人（网页）" if source == "web" else None,
                summary=f"{registration.reference} {slot.event.name}")
     notifications.registration_confirmed(registration)
     return registration
 
 
-def cancel_registration(registration: Registration, *, actor: str | None = None) -> None:
+def cancel_registration(registration: Registration, *, actor: str | None = None,
+                        now: datetime | None = None) -> None:
     """Cancel and free the place at once (the waiting list hears of it through the signal)."""
     _require_active(registration)
-    if registration.slot.starts_at <= utcnow():
+    if registration.slot.starts_at <= (now or utcnow()):
         raise rules.RuleError("slot_started", "场次已开始，无法在线取消。")
     capacity.release_places(registration.slot, 1, visitors=not registration.is_internal)
     registration.cancel()
@@ -133,9 +141,10 @@ def cancel_registration(registration: Registration, *, actor: str | None = None)
 
 
 def move_registration(registration: Registration, new_slot: Slot, *, actor: str | None = None,
-                      enforce_deadline: bool = True) -> None:
+                      enforce_deadline: bool = True, now: datetime | None = None) -> None:
     """Move to another slot of the same event: the new place is taken before the old one is
     given back, in the caller's transaction, so a full target leaves everything as it was."""
+    now = now or utcnow()
     _require_active(registration)
     old = registration.slot
     if new_slot.id == old.id:
@@ -143,12 +152,15 @@ def move_registration(registration: Registration, new_slot: Slot, *, actor: str 
     if new_slot.event_id != registration.event_id:
         raise rules.RuleError("other_event", "只能改约同一活动的其他场次。", field="slot_id")
     if enforce_deadline:
-        rules.check_changeable(old)
-    check_registrable(new_slot)
+        rules.check_changeable(old, now)
+    check_registrable(new_slot, now)
+    if scope_for(new_slot) and find_duplicate(new_slot, registration.mobile) is not None:
+        raise DuplicateRegistration(per_slot=True)
     visitors = not registration.is_internal
     capacity.take_places(new_slot, 1, visitors=visitors)
     capacity.release_places(old, 1, visitors=visitors)
     registration.slot = new_slot
+    registration.slot_scope = scope_for(new_slot)
     log_action("registration.move", registration, actor=actor or "报名人（管理链接）",
                before={"slot_id": old.id}, after={"slot_id": new_slot.id},
                summary=f"{registration.reference} 改约 {format_datetime(new_slot.starts_at)}")
@@ -156,20 +168,21 @@ def move_registration(registration: Registration, new_slot: Slot, *, actor: str 
     signals.places_released.send(old, persons=1)
 
 
-def other_slots(registration: Registration) -> list[Slot]:
-    """Open slots of the same event with a free place, for the move page."""
+def other_slots(registration: Registration, now: datetime) -> list[Slot]:
+    """Open slots of the same event with a free place, not started at ``now``, for the move page."""
     return list(db.session.scalars(
         sa.select(Slot).where(Slot.event_id == registration.event_id,
                               Slot.id != registration.slot_id, Slot.is_open.is_(True),
-                              Slot.is_rehearsal.is_(False), Slot.starts_at > utcnow(),
+                              Slot.is_rehearsal.is_(False), Slot.starts_at > now,
                               Slot.booked < Slot.capacity).order_by(Slot.starts_at)))
 
 
-def find_duplicate(event_id: int, mobile: str) -> Registration | None:
-    """The registration this mobile already holds for the event — for the rule, never shown."""
+def find_duplicate(slot: Slot, mobile: str) -> Registration | None:
+    """The registration this mobile already holds that rules out one in ``slot``: any slot of the
+    event (每人限报一个场次), or this slot for a one-per-slot event — for the rule, never shown."""
     return db.session.scalar(sa.select(Registration).where(
-        Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED,
-        Registration.mobile == mobile))
+        Registration.event_id == slot.event_id, Registration.slot_scope == scope_for(slot),
+        Registration.status == RegistrationStatus.CONFIRMED, Registration.mobile == mobile))
 
 
 def repeated_student_numbers(event_id: int) -> set[str]:

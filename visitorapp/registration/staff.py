@@ -6,10 +6,13 @@ from ..accounts.access import roles_required
 from ..accounts.models import Role
 from ..audit.models import log_action
 from ..database import atomic
+from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
 from ..programme import services as programme
 from ..programme.models import Event, ParticipationMode
+from ..tickets import services as tickets
+from ..timeutil import local_today
 from . import services, uploads
 from .forms import QuestionForm
 from .models import QuestionKind, Registration, RegistrationQuestion
@@ -21,7 +24,7 @@ bp = Blueprint("registration_staff", __name__, url_prefix="/staff/registration")
 @roles_required(Role.ORGANIZER)
 def index():
     """个人报名 overview: each individual event with its slots' places and waiting lists."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     if edition is None:
         abort(404)
     return render_template("registration/staff_index.html", edition=edition,
@@ -77,6 +80,21 @@ def delete_question(question_id: int):
     atomic(remove)
     flash("已删除报名问题。", "success")
     return redirect(url_for(".event", event_id=event_id))
+
+
+@bp.post("/<int:registration_id>/resend")
+@roles_required(Role.ORGANIZER)
+def resend(registration_id: int):
+    """重发确认邮件: the confirmation with the ticket again, to the registrant's address (audited)."""
+    registration = db.get_or_404(Registration, registration_id)
+    if ActionForm().validate_on_submit():
+        try:
+            sent_to = atomic(tickets.resend_confirmation, registration)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"{registration.reference} 的确认邮件已重新发送至 {sent_to}。", "success")
+    return redirect(url_for(".event", event_id=registration.event_id))
 
 
 @bp.get("/<int:registration_id>/files/<field>")

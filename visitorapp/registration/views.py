@@ -2,11 +2,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from .. import ratelimits
-from ..booking import moves, rules
+from ..booking import capacity, moves, rules
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import ActionForm, show_error
+from ..forms import ActionForm, is_carried_over, keeps_typed_input, show_error
 from ..programme import services as programme
 from ..programme.models import ParticipationMode, Slot
 from ..timeutil import utcnow
@@ -20,14 +20,18 @@ bp = Blueprint("registration", __name__)
 @bp.get("/events")
 def events():
     """个人报名: the individual events of the current week with their slots and places."""
-    edition = programme.current_edition()
+    now = utcnow()
+    edition = programme.booking_edition(now)
     if edition is None:
         abort(404)
-    return render_template("registration/events.html", edition=edition,
-                           events=services.individual_events(edition))
+    events = services.individual_events(edition)
+    return render_template("registration/events.html", edition=edition, events=events, now=now,
+                           window=edition.booking_window(now),
+                           left=capacity.places_left([s for e in events for s in e.slots]))
 
 
 @bp.route("/r/<int:slot_id>", methods=["GET", "POST"])
+@keeps_typed_input
 @ratelimits.public_form(methods=["POST"])
 def new(slot_id: int):
     """The registration form for one slot; a full slot offers the waiting list instead."""
@@ -37,7 +41,8 @@ def new(slot_id: int):
         abort(404)
     questions = services.questions_for(slot.event_id)
     form = registration_form_class(questions)()
-    if form.validate_on_submit():
+    carried = is_carried_over()  # back from a refused submission: filled in, not yet sent
+    if not carried and form.validate_on_submit():
         try:
             values = {f.name: f.data for f in form.extra_fields()}
             details = form.details(answer_store.store_answers(questions, values))
@@ -45,7 +50,7 @@ def new(slot_id: int):
             show_error(form, exc, "name")
         else:
             try:
-                registration = atomic(services.create_registration, slot, details)
+                registration = atomic(services.create_registration, slot, details, now=utcnow())
             except DomainError as exc:
                 answer_store.discard(answer_store.stored_files(details.answers))
                 if not show_error(form, exc):
@@ -53,9 +58,10 @@ def new(slot_id: int):
             else:
                 return redirect(url_for("registration.manage", token=registration.manage_token,
                                         new=1))
-    status = 422 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" and not carried else 200
     db.session.refresh(slot)
-    return render_template("registration/new.html", slot=slot, form=form), status
+    return render_template("registration/new.html", slot=slot, form=form,
+                           left=capacity.places_left([slot])[slot.id]), status
 
 
 @bp.get("/my/<token>")
@@ -76,7 +82,7 @@ def cancel(token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        atomic(services.cancel_registration, registration)
+        atomic(services.cancel_registration, registration, now=utcnow())
     except DomainError as exc:
         flash(exc.message, "error")
     else:

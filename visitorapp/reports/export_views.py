@@ -26,7 +26,7 @@ def filter_form() -> ExportFilterForm:
     editions = list(db.session.scalars(db.select(Edition).order_by(Edition.year.desc())))
     form.edition.choices = [(e.id, f"{e.year}年") for e in editions]
     if not request.args.get("edition"):
-        edition = current_edition()
+        edition = current_edition(local_today())
         form.edition.data = edition.id if edition else None
     edition_id = form.edition.data if isinstance(form.edition.data, int) else None
     form.venue.choices = [(None, "全部")] + [(v.id, v.name) for v in db.session.scalars(

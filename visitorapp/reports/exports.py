@@ -13,7 +13,7 @@ from ..booking.models import STAGE_LABELS, Booking, BookingStatus
 from ..booking.noshows import no_show
 from ..checkin import counts
 from ..extensions import db
-from ..programme.models import Event, Slot, Venue
+from ..programme.models import Event, Slot, Venue, slot_title_sql
 from ..timeutil import local, utcnow
 from ..validators import mask_mobile
 from .spreadsheet import Column
@@ -41,7 +41,7 @@ def _base(f: ExportFilter, now: datetime) -> sa.Select:
     arr = counts.arrivals()
     is_no_show = no_show(now)
     stmt = (sa.select(
-        Booking.reference, Slot.starts_at, Slot.ends_at, Event.name, Venue.name,
+        Booking.reference, Slot.starts_at, Slot.ends_at, slot_title_sql(), Venue.name,
         Booking.school_name, Booking.school_stage, Booking.grades, Booking.students,
         Booking.teachers, Booking.leader_name, Booking.leader_mobile, Booking.status,
         Booking.created_at, arr.c.students, arr.c.teachers, arr.c.first_in_at,

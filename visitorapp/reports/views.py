@@ -24,7 +24,7 @@ REPORT_ROLES = (Role.ORGANIZER, Role.REPORTER)
 def _edition() -> Edition:
     """?edition=YEAR, else the edition the public sees."""
     year = request.args.get("edition", type=int)
-    edition = edition_by_year(year) if year else current_edition()
+    edition = edition_by_year(year) if year else current_edition(local_today())
     if edition is None:
         abort(404)
     return edition

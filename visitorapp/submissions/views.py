@@ -128,7 +128,7 @@ def export():
 
 
 def _edition():
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     if edition is None:
         abort(404)
     return edition

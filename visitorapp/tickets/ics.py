@@ -7,7 +7,8 @@ from ..timeutil import UTC, utcnow
 PRODID = "-//Hunan Chemical Vocational Technical College//visitorapp//ZH-CN"
 
 
-def booking_calendar(booking: Booking, *, ticket_url: str, host: str, cancel: bool = False) -> bytes:
+def booking_calendar(booking: Booking, *, ticket_url: str, host: str, cancel: bool = False,
+                     sequence: int | None = None) -> bytes:
     """One VEVENT whose UID stays the same for the booking, so a later CANCEL removes it."""
     slot = booking.slot
     venue = slot.venue
@@ -17,8 +18,9 @@ def booking_calendar(booking: Booking, *, ticket_url: str, host: str, cancel: bo
     calendar.add("method", "CANCEL" if cancel else "PUBLISH")
     event = Event()
     event.add("uid", f"booking-{booking.reference}@{host}")
-    # The sequence only grows: the cancellation must win over the confirmation in every client.
-    event.add("sequence", 1 if cancel else 0)
+    # The sequence only grows: a move (new time) and then a cancellation must each win over what
+    # came before in every client. Later mails pass the minute they were queued (see notifications).
+    event.add("sequence", sequence if sequence is not None else (1 if cancel else 0))
     event.add("dtstamp", utcnow())
     event.add("dtstart", slot.starts_at.astimezone(UTC))
     event.add("dtend", slot.ends_at.astimezone(UTC))

@@ -5,8 +5,7 @@ row commits with the booking or not at all, and is sent later by the outbox, so 
 waits for, or fails because of, the mail server. Bodies are rendered now (they describe the
 booking as it was); the QR image and the calendar entry are rendered when the mail is sent.
 """
-from datetime import date
-from urllib.parse import urlsplit
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -15,24 +14,18 @@ from sqlalchemy.orm import joinedload
 from ..booking import signals
 from ..booking.models import Booking, BookingStatus
 from ..extensions import db
+from ..outbox.links import base_url, public_host, public_url
 from ..outbox.models import OutboxMessage
 from ..outbox.services import ATTACHMENT_RENDERERS, enqueue
 from ..programme.models import Event, Slot
-from ..timeutil import local_day_bounds
+from ..registration.models import Registration
+from ..timeutil import UTC, local_day_bounds, utcnow
 from . import ics, qr, tokens
 
 #: Content-ID of the inline QR image that the HTML part shows with <img src="cid:…">.
 QR_CID = "ticket-qr"
 #: The QR code twice (shown in the mail, and a file to forward or print) and the calendar entry.
 TICKET_ATTACHMENTS = ({"type": "ticket_png", "inline": True}, {"type": "ticket_png"}, {"type": "ics"})
-
-
-def public_url(endpoint: str, **values) -> str:
-    """An absolute link for a mail: built from PUBLIC_BASE_URL, as there is no request to copy."""
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
-                                       url_scheme=base.scheme or "http")
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def render_mail(name: str, **context) -> tuple[str, str, str]:
@@ -55,7 +48,14 @@ def queue_booking_mail(booking: Booking, name: str, *, attachments=(), dedupe_ke
     subject, text, html = render_mail(name, **context)
     return enqueue(booking.email, subject, text, body_html=html, kind=f"booking.{name}",
                    booking_id=booking.id, edition_id=slot.event.edition_id,
-                   attachments=[dict(a) for a in attachments], dedupe_key=dedupe_key)
+                   attachments=with_base(attachments), dedupe_key=dedupe_key)
+
+
+def with_base(attachments, **values) -> list[dict]:
+    """Attachment specs as stored. A calendar entry remembers the link base of the mail's body
+    (the request that queued it), so when the worker renders it later it links to the same host."""
+    return [dict(a, **values, **({"base": base_url()} if a["type"] == "ics" else {}))
+            for a in attachments]
 
 
 @signals.booking_created.connect
@@ -81,14 +81,28 @@ def on_booking_rejected(booking: Booking, reason: str = "", expired: bool = Fals
 
 @signals.booking_changed.connect
 def on_booking_changed(booking: Booking, before: dict | None = None, **_):
-    queue_booking_mail(booking, "changed", before=before or {})
+    before = before or {}
+    if before.get("slot_id") not in (None, booking.slot.id):  # slot_id is stale until a flush
+        # 改约: "预约时间已变更" with the old and the new time, and the QR code again.
+        queue_booking_mail(booking, "moved", before=before,
+                           old_slot=db.session.get(Slot, before["slot_id"]),
+                           attachments=[*TICKET_ATTACHMENTS[:2],
+                                        {"type": "ics", "sequence": _calendar_sequence()}])
+        return
+    queue_booking_mail(booking, "changed", before=before)
 
 
 @signals.booking_cancelled.connect
 def on_booking_cancelled(booking: Booking, reason: str = "", **_):
     queue_booking_mail(booking, "cancelled", reason=reason,
-                       attachments=[{"type": "ics", "cancel": True}],
+                       attachments=[{"type": "ics", "cancel": True, "sequence": _calendar_sequence()}],
                        dedupe_key=f"booking.cancelled:{booking.id}")
+
+
+def _calendar_sequence() -> int:
+    """A calendar update's SEQUENCE: minutes since 2020, so each later update outranks the one
+    before (a move, then a cancellation) while the first confirmation keeps 0."""
+    return int((utcnow() - datetime(2020, 1, 1, tzinfo=UTC)).total_seconds() // 60)
 
 
 def queue_reminders(day: date) -> tuple[int, int]:
@@ -115,22 +129,24 @@ def queue_reminders(day: date) -> tuple[int, int]:
     return queued, len(bookings) - queued
 
 
-# --- attachments, rendered at send time from the booking as it is then ---------------------------
+# --- attachments, rendered at send time from the ticket holder as it is then ---------------------
 
-def _active_booking(message: OutboxMessage) -> Booking | None:
-    booking = db.session.get(Booking, message.booking_id) if message.booking_id else None
-    return booking if booking is not None and booking.is_active else None
+def _ticket_holder(message: OutboxMessage, spec: dict) -> Booking | Registration | None:
+    """The booking of the message, or the registration its spec names (individual tickets)."""
+    if spec.get("registration_id"):
+        return db.session.get(Registration, spec["registration_id"])
+    return db.session.get(Booking, message.booking_id) if message.booking_id else None
 
 
 def render_ticket_png(message: OutboxMessage, spec: dict):
-    """The booking's QR code; left out once the booking is cancelled (the ticket is void)."""
-    booking = _active_booking(message)
-    if booking is None:
+    """The holder's QR code; left out once it is cancelled (the ticket is void)."""
+    holder = _ticket_holder(message, spec)
+    if holder is None or not holder.is_active:
         return None
-    data = qr.png(tokens.token_for(booking))
+    data = qr.png(tokens.token_for(holder))
     if spec.get("inline"):
         return "ticket-qr.png", "image/png", data, {"Content-ID": f"<{QR_CID}>"}
-    return f"ticket-{booking.reference}.png", "image/png", data, {}
+    return f"ticket-{holder.reference}.png", "image/png", data, {}
 
 
 def render_ics(message: OutboxMessage, spec: dict):
@@ -138,9 +154,10 @@ def render_ics(message: OutboxMessage, spec: dict):
     booking = db.session.get(Booking, message.booking_id) if message.booking_id else None
     if booking is None or (booking.is_active == cancel):
         return None  # a confirmation's entry for a cancelled booking (or the reverse) would mislead
+    base = spec.get("base")  # the queuing request's host; older rows have none
     data = ics.booking_calendar(
-        booking, cancel=cancel, host=urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost",
-        ticket_url=public_url("tickets.ticket", token=tokens.token_for(booking)))
+        booking, cancel=cancel, host=public_host(base), sequence=spec.get("sequence"),
+        ticket_url=public_url("tickets.ticket", _base=base, token=tokens.token_for(booking)))
     # Flask-Mail builds MIMEBase(*type.split("/")): the parameters ride along in the subtype.
     mimetype = f"text/calendar; charset=utf-8; method={'CANCEL' if cancel else 'PUBLISH'}"
     return f"visit-{booking.reference}.ics", mimetype, data, {}

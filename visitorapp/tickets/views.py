@@ -4,9 +4,10 @@ import hashlib
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from ..booking.models import Booking
 from ..errors import NotFound
 from . import qr, tokens
-from .services import booking_for_token
+from .services import holder_for_token
 from .tokens import TokenError
 
 bp = Blueprint("tickets", __name__)
@@ -17,23 +18,26 @@ QR_RENDER_VERSION = "1"
 QR_CACHE_CONTROL = "private, max-age=86400"
 
 
-def _booking(token: str, *, allow_revoked: bool = True):
+def _holder(token: str, *, allow_revoked: bool = True):
     try:
-        return booking_for_token(token, allow_revoked=allow_revoked)
+        return holder_for_token(token, allow_revoked=allow_revoked)
     except TokenError as exc:
         raise NotFound(exc.code, exc.message) from None
 
 
 @bp.get("/ticket/<token>")
 def ticket(token: str):
-    """入场码与确认函: the QR code the gate scans, the visit's details, printable on one A4 page."""
-    booking = _booking(token)
-    canonical = tokens.token_for(booking)
+    """入场码与确认函: the QR code the gate scans, the visit's details, printable on one A4 page.
+    The same page for a group booking and for one person's registration."""
+    holder = _holder(token)
+    canonical = tokens.token_for(holder)
     if token != canonical:  # typed in lower case or full-width: show the one true URL
         return redirect(url_for(".ticket", token=canonical), code=301)
-    qr_svg = Markup(qr.svg(canonical)) if booking.is_active else None  # noqa: S704 - our own SVG
-    response = make_response(render_template("tickets/ticket.html", booking=booking,
-                                             token=canonical, qr_svg=qr_svg))
+    qr_svg = Markup(qr.svg(canonical)) if holder.is_active else None  # noqa: S704 - our own SVG
+    group = isinstance(holder, Booking)
+    response = make_response(render_template(
+        "tickets/ticket.html" if group else "tickets/person.html", holder=holder, booking=holder,
+        what="预约" if group else "报名", token=canonical, qr_svg=qr_svg))
     # Revalidate every time online (a cancellation shows at once); the service worker keeps a copy
     # for the gate when the network is gone.
     response.headers["Cache-Control"] = "no-cache"
@@ -61,8 +65,8 @@ def service_worker():
 
 
 def _qr_response(token: str, kind: str):
-    booking = _booking(token, allow_revoked=False)  # a cancelled booking has no QR code
-    canonical = tokens.token_for(booking)
+    holder = _holder(token, allow_revoked=False)  # a cancelled booking has no QR code
+    canonical = tokens.token_for(holder)
     etag = hashlib.sha256(f"{QR_RENDER_VERSION}:{kind}:{canonical}".encode()).hexdigest()[:32]
     response = make_response()
     response.set_etag(etag)
@@ -78,7 +82,7 @@ def _qr_response(token: str, kind: str):
         response.mimetype = "image/svg+xml"
     if request.args.get("download"):
         response.headers["Content-Disposition"] = (
-            f'attachment; filename="ticket-{booking.reference}.{kind}"')
+            f'attachment; filename="ticket-{holder.reference}.{kind}"')
     return response
 
 

@@ -1,11 +1,12 @@
 """Waiting-list emails (queued in the outbox inside the same transaction as the change)."""
-from ..registration.notifications import external_url, send_templated
+from ..outbox.links import public_url
+from ..registration.notifications import send_templated
 from ..timeutil import format_datetime
 
 
 def _context(entry) -> dict:
     return {"entry": entry, "slot": entry.slot, "edition_id": entry.slot.event.edition_id,
-            "entry_url": external_url("waitlist.entry", token=entry.token)}
+            "entry_url": public_url("waitlist.entry", token=entry.token)}
 
 
 def joined(entry) -> None:

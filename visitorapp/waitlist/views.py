@@ -1,6 +1,7 @@
 """Waiting-list pages: join from a full slot, the entry's own page (accept, leave), the queue."""
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from wtforms.validators import DataRequired
 
 from .. import ratelimits
 from ..accounts.access import roles_required
@@ -10,11 +11,11 @@ from ..booking.forms import BookingForm
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import ActionForm, show_error
+from ..forms import ActionForm, is_carried_over, keeps_typed_input, show_error
 from ..programme import services as programme
 from ..programme.models import Slot
 from ..registration.forms import RegistrationForm
-from ..timeutil import utcnow
+from ..timeutil import local_today, utcnow
 from . import services
 from .models import EntryKind, EntryStatus
 
@@ -22,12 +23,14 @@ bp = Blueprint("waitlist", __name__)
 
 
 @bp.route("/book/<int:slot_id>/waitlist", methods=["GET", "POST"])
+@keeps_typed_input
 @ratelimits.public_form(methods=["POST"])
 def join_group(slot_id: int):
     """加入候补 for a full group slot: the same group details as the booking form."""
     slot = _public_slot(slot_id)
-    form = BookingForm(slot_id=slot.id)
-    if form.validate_on_submit():
+    form = _email_required(BookingForm(slot_id=slot.id))
+    carried = is_carried_over()  # from the full slot's booking form: filled in, not yet sent
+    if not carried and form.validate_on_submit():
         try:
             entry = atomic(services.join_group, slot, form.details(), utcnow())
         except DomainError as exc:
@@ -35,7 +38,7 @@ def join_group(slot_id: int):
         else:
             return redirect(url_for("waitlist.entry", token=entry.token))
     return render_template("waitlist/join.html", slot=slot, form=form, kind="group"), \
-        422 if form.is_submitted() else 200
+        422 if form.is_submitted() and not carried else 200
 
 
 @bp.route("/r/<int:slot_id>/waitlist", methods=["GET", "POST"])
@@ -43,7 +46,7 @@ def join_group(slot_id: int):
 def join_individual(slot_id: int):
     """加入候补 for a full registration slot."""
     slot = _public_slot(slot_id)
-    form = RegistrationForm()
+    form = _email_required(RegistrationForm())
     if form.validate_on_submit():
         try:
             entry = atomic(services.join_individual, slot, form.details())
@@ -53,6 +56,15 @@ def join_individual(slot_id: int):
             return redirect(url_for("waitlist.entry", token=entry.token))
     return render_template("waitlist/join.html", slot=slot, form=form, kind="individual"), \
         422 if form.is_submitted() else 200
+
+
+def _email_required(form):
+    """Offers go out by e-mail only: on the waiting list the address is required, and says so
+    (the booking forms' "选填" label would contradict the page)."""
+    form.email.label.text = "电子邮箱（必填，名额释放时通过邮件通知您）"
+    form.email.validators = [DataRequired("候补名额只通过邮件通知，请填写电子邮箱。"),
+                             *form.email.validators]
+    return form
 
 
 @bp.get("/w/<token>")
@@ -102,7 +114,7 @@ def leave(token: str):
 @roles_required(Role.ORGANIZER)
 def queue():
     """候补队列: every slot's queue and offers, for organizers."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     entries = services.queue(edition.id if edition else None)
     by_slot = {}
     for item in entries:
