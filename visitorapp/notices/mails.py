@@ -1,5 +1,6 @@
 """The notice mail, through the outbox (queued in the notice's transaction, sent later)."""
-from ..registration.notifications import external_url, send_templated
+from ..outbox.links import public_url
+from ..registration.notifications import send_templated
 from ..tickets.notifications import queue_booking_mail
 
 
@@ -17,5 +18,5 @@ def to_registration(notice, registration) -> int:
                    f"【职教周】变更通知：{notice.title}", kind="registration.notice",
                    edition_id=notice.edition_id, registration=registration, notice=notice,
                    dedupe_key=f"notice:{notice.id}:registration:{registration.id}",
-                   manage_url=external_url("registration.manage", token=registration.manage_token))
+                   manage_url=public_url("registration.manage", token=registration.manage_token))
     return 1

@@ -4,9 +4,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 
+from ..outbox.links import public_url
 from ..programme import services as programme
 from ..tickets import qr
-from ..tickets.notifications import public_url
+from ..timeutil import local_today
 
 bp = Blueprint("share", __name__)
 
@@ -33,7 +34,7 @@ def share_meta(title: str | None = None, description: str | None = None) -> dict
 def poster():
     """宣传海报: the week on one printable A4 page, with a QR code of the programme's URL for the
     college's 公众号 and notice boards."""
-    edition = programme.current_edition()
+    edition = programme.current_edition(local_today())
     url = public_url("programme.index")
     qr_svg = Markup(qr.svg(url, label="活动周日程二维码"))  # noqa: S704 - our own SVG
     return render_template("share/poster.html", edition=edition, programme_url=url, qr_svg=qr_svg,

@@ -88,10 +88,10 @@ def settings():
 
 
 def _edition_day():
-    edition = programme.current_edition()
+    today = local_today()
+    edition = programme.current_edition(today)
     day = day_arg("day")
     if day is None and edition is not None:
-        today = local_today()
         day = today if edition.starts_on <= today <= edition.ends_on else edition.starts_on
     return edition, day or local_today()
 
