@@ -1,7 +1,7 @@
 """i16: change notices (变更通知) to everyone a slot, a venue's day or a day concerns.
 
 Revision ID: i16_notices
-Revises: 5e1a13a0c0de
+Revises: i12_edition_contact
 Create Date: 2026-12-02 09:20:42.695161
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i16_notices'
-down_revision = '5e1a13a0c0de'
+down_revision = 'i12_edition_contact'
 branch_labels = None
 depends_on = None
 
