@@ -130,15 +130,20 @@ def register_features(app: Flask) -> None:
     from .checkin import views as checkin
     from .console import views as console
     from .demo import views as demo
+    from .letters import views as letters
+    from .notices import views as notices
     from .ops import views as ops
     from .outbox import views as outbox
     from .programme import views as programme
     from .recovery import views as recovery
     from .registration import views as registration
     from .reports import views as reports
+    from .share import views as share
     from .submissions import views as submissions
     from .tickets import views as tickets
+    from .vehicles import views as vehicles
     from .waitlist import views as waitlist
     for feature in (programme, booking, tickets, outbox, accounts, checkin, console, reports,
-                    registration, waitlist, recovery, submissions, api, ops, demo, audit):
+                    registration, waitlist, recovery, submissions, api, ops, demo, audit,
+                    notices, vehicles, letters, share):
         feature.init_app(app)

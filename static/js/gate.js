@@ -34,7 +34,7 @@
     if (b) {
       const booked = b.kind === "individual" ? "个人报名（1人）" : b.students + " 名学生，" + b.teachers + " 名教师";
       const rows = [["学校", b.school], ["编号", b.reference], ["场次", (b.event ? b.event + " " : "") + (b.time || "")],
-        ["场馆", b.venue], ["预约", booked]];
+        ["场馆", b.venue], ["预约", booked], ["车辆", b.vehicles]];
       for (const [k, v] of rows) {
         if (!v) continue;
         const dt = document.createElement("dt"); dt.textContent = k;

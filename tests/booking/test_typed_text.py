@@ -29,15 +29,16 @@ def test_school_and_grades_come_back_unchanged_on_the_letter_and_in_exports(clie
     assert f"{SCHOOL}（初中 · {GRADES}）" in letter and "(初中部)" not in letter
 
     login(create_user())
-    edition = slot.event.edition_id
+    edition = slot.event.edition.year
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(
         f"/reports/exports/bookings.xlsx?edition={edition}").get_data())).active
     header = [c.value for c in sheet[1]]
-    [row] = list(sheet.iter_rows(min_row=2, values_only=True))
+    [row, total] = list(sheet.iter_rows(min_row=2, values_only=True))  # the booking, then 合计
+    assert str(total[0]).startswith("合计")
     assert row[header.index("学校")] == SCHOOL
     assert GRADES in row
     text = client.get(f"/reports/exports/bookings.csv?edition={edition}").get_data().decode("utf-8-sig")
-    [csv_row] = list(csv.reader(io.StringIO(text)))[1:]
+    [csv_row, _total] = list(csv.reader(io.StringIO(text)))[1:]
     assert SCHOOL in csv_row and GRADES in csv_row
 
 

@@ -29,7 +29,7 @@ def test_demo_accounts_and_rehearsal_are_idempotent(client, db):
     second = run(edition)
     assert first.messages[1:] == second.messages[1:]  # the same accounts, printed again
     assert "本次新建 0 个" in second.messages[0]
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 4
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == len(accounts.ACCOUNTS)  # one per role
     slots = db.session.scalars(sa.select(Slot).where(Slot.is_rehearsal.is_(True))).all()
     assert len(slots) == 2 and all(s.local_day == local_today() for s in slots)
     assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 6

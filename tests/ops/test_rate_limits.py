@@ -145,6 +145,8 @@ LIMITED = {
     "booking.cancel": ("POST", lambda w: f"/b/{w.booking.manage_token}/cancel"),
     "booking.move": ("POST", lambda w: f"/b/{w.booking.manage_token}/move"),
     "registration.move": ("POST", lambda w: f"/my/{w.registration.manage_token}/move"),
+    "notices.move": ("POST", lambda w: f"/b/{w.booking.manage_token}/notice-move"),
+    "vehicles.update": ("POST", lambda w: f"/b/{w.booking.manage_token}/vehicles"),
     "registration.new": ("POST", lambda w: f"/r/{w.individual_slot.id}"),
     "registration.cancel": ("POST", lambda w: f"/my/{w.registration.manage_token}/cancel"),
     "waitlist.join_group": ("POST", lambda w: f"/book/{w.slot.id}/waitlist"),

@@ -19,16 +19,20 @@ from visitorapp.checkin.devices import create_device
 #: answer says how many places the slot still has after this booking (``bookable``: the
 #: venue's overlapping slots and the campus day, read after the booking took its places).
 BOOKING_API = 19
-BOOKING_FORM = 13
+#: The form also records how the group arrives (车辆信息): the edition's vehicle settings and the
+#: group's transport row.
+BOOKING_FORM = 15
 #: Check-in: device (with venue), client_id, ticket (with slot, venue, event, edition), attendance
 #: upsert, attendance locked, its presences (read after the lock), the venue's on-site total (one
 #: indexed query, entries only), savepoint + attendance/presence/scan writes.
-CHECKIN_ENTRY = 12
-CHECKIN_EXIT = 10
-CHECKIN_REFUSAL = 9       # a decision refused under the ticket's lock (already checked out)
+#: Every answer about a group also shows its vehicles' plates (one query on transport), so the
+#: gate can match the buses at the entrance.
+CHECKIN_ENTRY = 13
+CHECKIN_EXIT = 11
+CHECKIN_REFUSAL = 10      # a decision refused under the ticket's lock (already checked out)
 CHECKIN_UNKNOWN = 5        # a token that is no ticket: no lock taken
-CHECKIN_REPLAY = 3         # device, client_id, the stored scan with everything its answer shows
-TICKET_PAGE = 1
+CHECKIN_REPLAY = 4         # device, client_id, the stored scan with everything its answer shows, plates
+TICKET_PAGE = 2            # the ticket with its slot; the change notices that concern it
 
 
 def within(rec, statements: int, commits: int = 1) -> None:

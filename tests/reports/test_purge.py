@@ -43,10 +43,11 @@ STUDENT = dict(name="司马静怡", mobile="13712340003", email="sima.jy@stu.exa
                student_number="2024990123", class_name="应化2499班")
 VISITOR = dict(name="上官云飞", mobile="13712340004", email="shangguan.yf@example.org")
 CV_ANSWER = "擅长化工仪表维修与PLC编程"
+PLATE = "湘AD88888"  # the leader's own car: its plate names its owner
 CV_NAME = "司马静怡的简历.pdf"
 NEW_NOTES = "已电话确认：欧阳小明需要轮椅通道"
 SECRETS = [*LEADER.values(), *WAITER.values(), *STUDENT.values(), *VISITOR.values(), CV_ANSWER,
-           CV_NAME, NEW_NOTES, "欧阳小明", "王守仁", "13712340005"]
+           CV_NAME, NEW_NOTES, "欧阳小明", "王守仁", "13712340005", PLATE]
 
 
 @pytest.fixture
@@ -86,7 +87,8 @@ def week(client, db, login, time_machine):
 
     # A teacher books on the web form, another through the JSON API fills the afternoon slot.
     assert client.post(f"/book/{roomy.id}", data=form_data(
-        school_name="株洲市第二中学", students="40", teachers="2", **LEADER)).status_code == 302
+        school_name="株洲市第二中学", students="40", teachers="2", **LEADER,
+        arrival="car", vehicle_count="1", plates=PLATE, entrance="东门")).status_code == 302
     assert client.post("/api/v1/bookings", json={
         "slot_id": small.id, "school_name": "天元区小学", "school_stage": "primary", "students": 36,
         "teachers": 6, "leader_name": "王守仁", "leader_mobile": "13712340005"}).status_code == 201

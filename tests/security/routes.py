@@ -59,6 +59,20 @@ ACCESS = {
     "booking_api.create_booking": PUBLIC,
     "booking.move": TOKEN,
     "registration.move": TOKEN,
+    # change notices (organizers send; a group moves from a closed slot through its link)
+    "notices.index": staff(Role.ORGANIZER),
+    "notices.move": TOKEN,
+    # vehicles (车辆信息): the group's link, 保卫处's lists, the organizers' settings
+    "vehicles.update": TOKEN,
+    "vehicles.day_list": staff(Role.SECURITY, Role.ORGANIZER),
+    "vehicles.day_list_xlsx": staff(Role.SECURITY, Role.ORGANIZER),
+    "vehicles.settings": staff(Role.ORGANIZER),
+    # the parents' letter (家长告知书): printed through the group's link, template by organizers
+    "letters.letter": TOKEN,
+    "letters.template": staff(Role.ORGANIZER),
+    "letters.reset": staff(Role.ORGANIZER),
+    # the programme poster (宣传海报)
+    "share.poster": PUBLIC,
     # tickets (the ticket token is the secret)
     "tickets.ticket": TOKEN,
     "tickets.ticket_png": TOKEN,

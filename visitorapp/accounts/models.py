@@ -20,11 +20,12 @@ class Role(enum.StrEnum):
     ORGANIZER = "organizer"  #: 宣传统战部 / 教务处: manage the week, exports, the college report
     REPORTER = "reporter"    #: one 填报单位: its own report rows and submissions
     GATE = "gate"            #: gate staff: check-in at their venues
+    SECURITY = "security"    #: 保卫处: the day's vehicle lists at the campus entrances
 
     @property
     def label(self) -> str:
         return {"admin": "系统管理员", "organizer": "活动组织者", "reporter": "部门填报员",
-                "gate": "入口核验员"}[self.value]
+                "gate": "入口核验员", "security": "保卫处"}[self.value]
 
 
 user_venue = sa.Table(

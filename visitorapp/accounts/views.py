@@ -30,7 +30,8 @@ def load_user(session_id: str) -> User | None:
 
 def home_for(user: User) -> str:
     """Where a role lands after signing in."""
-    endpoints = {Role.GATE: "checkin.gate", Role.REPORTER: "reports.department_home"}
+    endpoints = {Role.GATE: "checkin.gate", Role.REPORTER: "reports.department_home",
+                 Role.SECURITY: "vehicles.day_list"}
     return url_for(endpoints.get(user.role, "console.dashboard"))
 
 

@@ -62,7 +62,8 @@ def _jsonable(values: dict | None) -> dict | None:
 
 #: Keys of ``before``/``after`` that hold personal data (what a person typed about themselves).
 PERSONAL_KEYS = frozenset({"leader_name", "leader_mobile", "email", "notes", "name", "mobile",
-                           "student_number", "class_name", "answers", "cancel_reason", "reason"})
+                           "student_number", "class_name", "answers", "cancel_reason", "reason",
+                           "plates"})
 
 
 def scrub(object_type: str, ids: list[int], texts: set[str], replacement: str) -> int:

@@ -12,6 +12,7 @@ from ..privacy import retention_ends
 from ..programme import services as programme
 from ..programme.models import Slot
 from ..timeutil import local_today, utcnow
+from ..vehicles import booking_form as vehicles
 from ..web import id_arg
 from . import capacity, moves, rules, services
 from .forms import BookingForm, CancelForm, HeadcountForm
@@ -69,22 +70,26 @@ def new(slot_id: int):
     rules.check_published(slot)  # 404 for the public
     now = utcnow()
     form = BookingForm()
+    transport = vehicles.transport_form(slot.event.edition)
     problem = rules.bookable_problem(slot, now)
     form_error = problem.message if problem else None
     alternatives = []
     carried = is_carried_over()  # typed on a full slot's page: show it here, filled in
     if carried:
         pass
-    elif problem is None and form.validate_on_submit():
+    elif problem is None and vehicles.validate_both(form, transport):
         details = form.details()
         try:
             # The link is read before the commit, so the redirect needs no reload.
-            manage_token = atomic(lambda: services.create_booking(
-                slot, details, source="web", now=now).manage_token)
+            manage_token = atomic(lambda: vehicles.book(
+                slot, details, transport.details(), source="web", now=now).manage_token)
         except services.DuplicateBooking as exc:
             form.leader_mobile.errors.append(exc.message)
         except rules.RuleError as exc:
             if not show_error(form, exc):
+                form_error = exc.message
+        except vehicles.VehicleError as exc:
+            if not show_error(transport, exc):
                 form_error = exc.message
         except DomainError as exc:  # no room: slot, venue or campus day
             db.session.refresh(slot)
@@ -100,7 +105,8 @@ def new(slot_id: int):
         alternatives = services.alternatives(slot, 1, now)
     status = 422 if request.method == "POST" and not carried else 200
     return render_template("booking/new.html", slot=slot, edition=slot.event.edition, form=form,
-                           form_error=form_error, alternatives=alternatives, left=left,
+                           transport=transport, form_error=form_error, alternatives=alternatives,
+                           left=left,
                            alternatives_left=capacity.places_left(alternatives),
                            show_form=problem is None and (request.method == "POST" or left > 0)), \
         status

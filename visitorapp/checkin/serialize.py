@@ -1,5 +1,6 @@
 """JSON shapes shared by the API and the gate page (no mobile numbers, no names of people)."""
 from ..timeutil import format_datetime, format_time
+from ..vehicles import services as vehicles
 from .holders import Holder
 from .models import CheckIn
 
@@ -19,6 +20,7 @@ def holder_json(holder: Holder | None) -> dict | None:
         "venue_id": slot.venue_id, "rehearsal": slot.is_rehearsal,
         "starts_at": slot.starts_at.isoformat(), "ends_at": slot.ends_at.isoformat(),
         "time": f"{format_time(slot.starts_at)}–{format_time(slot.ends_at)}",
+        "vehicles": vehicles.summary(holder.booking) if holder.is_group else "",
     }
 
 

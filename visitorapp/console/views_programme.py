@@ -6,6 +6,7 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
+from ..notices import services as notices
 from ..programme.models import Department, Event, Slot, Venue
 from ..timeutil import at_local, local
 from . import bulk, services
@@ -160,16 +161,18 @@ def slot_edit(slot_id: int):
 @bp.post("/slots/<int:slot_id>/close")
 @organizer_required
 def slot_close(slot_id: int):
-    """Stop bookings at once (应急预案), with a reason teachers see on the picker."""
+    """Stop bookings at once (应急预案), with a reason teachers see on the picker; everyone booked
+    gets a change notice offering a move or a cancellation."""
     slot = db.get_or_404(Slot, slot_id)
     form = CloseSlotForm()
     if form.validate_on_submit():
         try:
-            atomic(services.close_slot, slot, form.reason.data)
+            notice = atomic(notices.close_slot, slot, form.reason.data)
         except DomainError as exc:
             flash(exc.message, "error")
         else:
-            flash(f"场次 {local(slot.starts_at):%m-%d %H:%M} 已暂停预约。", "success")
+            flash(f"场次 {local(slot.starts_at):%m-%d %H:%M} 已暂停预约，变更通知已发给已预约的团体和报名者"
+                  f"（邮件{notice.mailed}封）。", "success")
     else:
         flash_errors(form)
     return redirect(url_for("console.events", edition=slot.event.edition.year))

@@ -20,6 +20,7 @@ ACCOUNTS = (
     ("organizer", Role.ORGANIZER, "宣传统战部"),
     ("reporter", Role.REPORTER, "部门填报员"),
     ("gate", Role.GATE, "入口核验员"),
+    ("security", Role.SECURITY, "保卫处"),
 )
 
 

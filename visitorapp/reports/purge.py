@@ -25,6 +25,7 @@ from ..programme.models import Edition
 from ..registration import purge as registration_purge
 from ..registration.uploads import path_of
 from ..timeutil import local_today
+from ..vehicles import purge as vehicles_purge
 from ..waitlist import purge as waitlist_purge
 
 
@@ -51,10 +52,12 @@ def purge_edition(edition: Edition, *, today: date, retention_days: int,
     bookings = booking_purge.purge(edition)
     registrations = registration_purge.purge(edition)
     waiting = waitlist_purge.purge(edition)
+    plates = vehicles_purge.purge(edition)
     mails = outbox_purge.purge(edition, bookings.addresses | registrations.addresses
                                | waiting.addresses)
     report = PurgeReport(counts={"bookings": bookings.count, "registrations": registrations.count,
-                                 "waitlist": waiting.count, "mails": mails.count},
+                                 "waitlist": waiting.count, "mails": mails.count,
+                                 "plates": plates},
                          files=registrations.files)
     if any(report.counts.values()):
         log_action("privacy.purge", edition, after=dict(report.counts, files=len(report.files)),

@@ -1,0 +1,54 @@
+"""An organizer closes a slot for a reason; the teacher sees the notice on the management page,
+moves in one tap, and the notice mail arrives at a real SMTP server."""
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from tests.factories import create_booking, create_slot, create_user
+from tests.mailserver import body
+from visitorapp.accounts.models import Role
+from visitorapp.booking.models import Booking
+from visitorapp.outbox.services import send_due
+
+
+@pytest.fixture
+def app_config(app_config, smtp_server):
+    return {**app_config, **smtp_server.config}
+
+
+def test_closure_notice_one_tap_move_and_mail(page, phone, live_server, db, app, smtp_server):
+    slot = create_slot(capacity=100)
+    later = create_slot(event=slot.event, venue=slot.venue, capacity=100,
+                        starts_at=slot.starts_at + timedelta(hours=3))
+    booking = create_booking(slot, email="wang@school.cn", students=30, teachers=2)
+    create_user(role=Role.ORGANIZER, username="organizer1")
+    db.session.commit()
+    send_due()
+    smtp_server.inbox.messages.clear()
+
+    page.goto(f"{live_server}/login?next=/console/events?year={slot.event.edition.year}")
+    page.get_by_label("用户名").fill("organizer1")
+    page.get_by_label("密码").fill("correct-horse-9")
+    page.get_by_role("button", name="登录").click()
+    row = page.locator(f"tr[data-slot-id='{slot.id}']")
+    row.get_by_placeholder("暂停原因（显示给教师）").fill("停电检修")
+    row.get_by_role("button", name="立即暂停").click()
+    expect(page.locator(".flash-success")).to_contain_text("变更通知已发给")
+
+    with app.app_context():
+        assert send_due()["sent"] == 1
+    [mail] = smtp_server.messages
+    assert mail["X-Envelope-To"] == "wang@school.cn" and "停电检修" in mail["Subject"]
+    assert "一键改约" in body(mail, "plain")
+
+    phone.goto(f"{live_server}/b/{booking.manage_token}")
+    notices = phone.get_by_role("region", name="变更通知")
+    expect(notices).to_contain_text("场次暂停：停电检修")
+    notices.get_by_role("button", name="改约到此场次").first.click()
+    expect(phone.locator(".flash-success")).to_contain_text("入场码不变")
+    expect(phone.get_by_role("region", name="变更通知")).to_have_count(0)
+    moved = db.session.scalar(sa.select(Booking).where(Booking.id == booking.id)
+                              .execution_options(populate_existing=True))
+    assert moved.slot_id == later.id

@@ -1,0 +1,1 @@
+"""车辆信息: how a group arrives, its buses' and cars' plates, and the entrances' daily vehicle limit."""
