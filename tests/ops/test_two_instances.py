@@ -174,6 +174,14 @@ def seeded(app, build):
         return result
 
 
+def bookable_slot(capacity: int) -> int:
+    """A slot both sides can book: the servers run on the machine's clock while this process may
+    live at VISITORAPP_TEST_NOW (make test-far-future), so a week far ahead, open since long ago."""
+    edition = create_edition(starts_on=date(2990, 5, 9),
+                             booking_opens_at=datetime(2000, 1, 1, tzinfo=UTC))
+    return create_slot(create_event(edition), capacity=capacity).id
+
+
 def both(instances, calls):
     """Run every call (index, fn(instance)) at once, alternating A and B; results in order."""
     with ThreadPoolExecutor(len(calls)) as pool:
@@ -183,13 +191,7 @@ def both(instances, calls):
 def test_booking_race_split_across_instances_never_oversells(cluster):
     app, instances = cluster
 
-    def build():
-        # The servers run on the machine's clock, this process may not: a week far ahead, open
-        # for booking since long ago, is bookable for both.
-        edition = create_edition(starts_on=date(2990, 5, 9),
-                                 booking_opens_at=datetime(2000, 1, 1, tzinfo=UTC))
-        return create_slot(create_event(edition), capacity=WINNERS * GROUP).id
-    slot_id = seeded(app, build)
+    slot_id = seeded(app, lambda: bookable_slot(capacity=WINNERS * GROUP))
 
     def book(i):
         body = {"slot_id": slot_id, "school_name": f"双实例学校{i}", "school_stage": "junior",
@@ -273,7 +275,7 @@ def test_an_offline_scan_synced_to_either_instance_counts_once(gate):
 
 def test_the_rate_limit_is_one_counter_for_both_instances(cluster):
     app, instances = cluster
-    slot_id = seeded(app, lambda: create_slot(capacity=10).id)
+    slot_id = seeded(app, lambda: bookable_slot(capacity=10))
     cookies = {}
     csrf = _csrf(instances[0].request("GET", f"/book/{slot_id}", cookies=cookies)[2])
     # A booking form with its CSRF token but no fields: refused for its fields until the shared
