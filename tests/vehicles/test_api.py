@@ -5,21 +5,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.booking.test_api import payload
-from tests.factories import create_slot
 from visitorapp.api.spec import openapi_document
 from visitorapp.booking.models import Booking
 from visitorapp.outbox.models import OutboxMessage
 from visitorapp.vehicles import services
-from visitorapp.vehicles.models import Transport, VehicleSettings
-
-
-@pytest.fixture
-def slot(db):
-    slot = create_slot(capacity=300)
-    db.session.add(VehicleSettings(edition_id=slot.event.edition_id, entrances="东门\n北门",
-                                   daily_limit=3))
-    db.session.commit()
-    return slot
+from visitorapp.vehicles.models import Transport
 
 
 def buses(slot, **kw):

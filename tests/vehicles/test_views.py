@@ -16,15 +16,6 @@ from visitorapp.vehicles import services
 from visitorapp.vehicles.models import Transport, VehicleSettings
 
 
-@pytest.fixture
-def slot(db):
-    slot = create_slot(capacity=300)
-    db.session.add(VehicleSettings(edition_id=slot.event.edition_id, entrances="东门\n北门",
-                                   daily_limit=3))
-    db.session.commit()
-    return slot
-
-
 def _vehicles(**kw):
     return {"arrival": "coach", "vehicle_count": "2", "plates": "湘A12345\n湘ad12345",
             "entrance": "东门", **kw}
