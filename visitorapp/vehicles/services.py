@@ -156,6 +156,16 @@ def summary(booking: Booking) -> str:
     return transport.summary if transport is not None else ""
 
 
+def summaries(booking_ids: list[int]) -> dict[int, str]:
+    """``summary`` for many groups in one statement (the gate's offline list of the day); a
+    group without vehicle details is left out (its summary is empty)."""
+    if not booking_ids:
+        return {}
+    rows = db.session.scalars(sa.select(Transport).where(Transport.booking_id.in_(booking_ids))
+                              .options(joinedload(Transport.plates))).unique()
+    return {t.booking_id: t.summary for t in rows}
+
+
 def entrance_day_vehicles(edition_id: int, entrance: str, day: date) -> int:
     """Vehicles held at an entrance on a day (the counter the limit is checked against)."""
     return db.session.scalar(sa.select(EntranceDay.vehicles).where(
