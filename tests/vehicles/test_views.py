@@ -32,6 +32,22 @@ def test_booking_with_two_buses_holds_them_at_the_entrance(client, db, slot):
     assert "大巴 2辆：湘A12345、湘AD12345" in page
 
 
+def test_the_confirmation_mail_and_the_later_mails_name_the_vehicles(client, db, slot):
+    from visitorapp.outbox.models import OutboxMessage
+    response = client.post(f"/book/{slot.id}", data={**form_data(email="wang@example.com"),
+                                                      **_vehicles(vehicle_count="3")})
+    assert response.status_code == 302, text(response)
+    [confirmed] = db.session.scalars(sa.select(OutboxMessage)).all()
+    line = "大巴 3辆：湘A12345、湘AD12345（1辆车牌待补充），东门进校"
+    assert f"到校方式：{line}" in confirmed.body_text and line in confirmed.body_html
+    # A later mail (a cancellation here) looks the vehicles up as they are then.
+    booking = db.session.scalar(sa.select(Booking))
+    client.post(f"/b/{booking.manage_token}/cancel", data={})
+    cancelled = db.session.scalar(sa.select(OutboxMessage).where(
+        OutboxMessage.kind == "booking.cancelled"))
+    assert line in cancelled.body_text
+
+
 @pytest.mark.parametrize(("fields", "message"), [
     ({"plates": "湘A1234"}, "普通车牌7位，新能源车牌8位"),
     ({"plates": "湘A12345\n湘A12345"}, "同一车牌填写了两次"),
