@@ -33,7 +33,9 @@ CHECKIN_EXIT = 11
 CHECKIN_REFUSAL = 10      # a decision refused under the ticket's lock (already checked out)
 CHECKIN_UNKNOWN = 5        # a token that is no ticket: no lock taken
 CHECKIN_REPLAY = 4         # device, client_id, the stored scan with everything its answer shows, plates
-TICKET_PAGE = 2            # the ticket with its slot; the change notices that concern it
+#: The ticket page (确认函): the ticket with its slot; the change notices that concern it; the
+#: group's 车辆信息 with its plates (one primary-key read: the 确认函 names the buses the gate expects).
+TICKET_PAGE = 3
 
 
 def within(rec, statements: int, commits: int = 1) -> None:

@@ -1,7 +1,8 @@
 """改约: move a booking to another slot through its management link, before the change deadline.
 
 A registration moves the same way (``registration.views.move``): both features serve this page,
-each with its own service to move and its own alternatives.
+each with its own service to move and its own alternatives. A closure notice's one-tap move
+(``notices.views``) posts the same form here too (``move_posted``), with its own rule.
 """
 from collections.abc import Callable
 from datetime import datetime
@@ -40,6 +41,17 @@ def move_page(subject, *, kind: str, move: Callable[..., object],
                            options=alternatives(subject, now) if subject.holds_places else [],
                            changeable=changeable(subject.slot, now),
                            deadline=rules.change_deadline(subject.slot), back=manage_url)
+
+
+def move_posted(subject, *, move: Callable[..., object], manage_url: str):
+    """A one-tap move posted from another page (a closure notice's offers): the same form, the
+    same transaction and messages as the 改约 page, then back to the management page."""
+    form = MoveForm()
+    if not form.validate_on_submit():
+        flash("；".join(m for ms in form.errors.values() for m in ms), "error")
+    else:
+        _moved(form, subject, move, utcnow())
+    return redirect(manage_url)
 
 
 def _moved(form: MoveForm, subject, move, now: datetime) -> bool:

@@ -3,6 +3,7 @@
 Each function works inside the caller's transaction and only flushes; the caller commits once
 (``visitorapp.database.atomic``) so mail in the outbox and the audit entry commit with the booking.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,11 +65,16 @@ def get_slot(slot_id: int) -> Slot:
 
 
 def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
-                   enforce_window: bool = True, now: datetime | None = None) -> Booking:
+                   enforce_window: bool = True, now: datetime | None = None,
+                   also: Callable[[Booking], dict] | None = None) -> Booking:
     """Book a slot for a group, or raise a DomainError saying why not.
 
     Public sources ("web", "api"; a waiting-list acceptance is "web") need a published event and,
     above the edition's approval threshold, an organizer's review (the booking is then pending).
+
+    ``also(booking)``: what another feature records with the booking (its vehicles), after the
+    places and before anyone hears of the booking, so the confirmation mail already shows it;
+    the dict it returns rides along with ``booking_created`` into the mail's context.
     """
     now = now or utcnow()
     if source != "staff":
@@ -102,7 +108,7 @@ def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
                summary=f"{booking.reference} {booking.headcount}人",
                after={"slot_id": slot.id, "students": booking.students,
                       "teachers": booking.teachers})
-    signals.booking_created.send(booking)
+    signals.booking_created.send(booking, **(also(booking) if also else {}))
     return booking
 
 

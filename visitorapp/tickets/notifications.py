@@ -60,12 +60,14 @@ def with_base(attachments, **values) -> list[dict]:
 
 
 @signals.booking_created.connect
-def on_booking_created(booking: Booking, **_):
+def on_booking_created(booking: Booking, **shown):
+    """``shown``: what was recorded with the booking (``transport``: its vehicles, or None when
+    the booking was made without), so the mail shows it without looking it up again."""
     if booking.is_pending:  # 待审核: no ticket yet; the confirmation follows the approval
-        queue_booking_mail(booking, "pending", dedupe_key=f"booking.pending:{booking.id}")
+        queue_booking_mail(booking, "pending", dedupe_key=f"booking.pending:{booking.id}", **shown)
         return
     queue_booking_mail(booking, "confirmed", attachments=TICKET_ATTACHMENTS,
-                       dedupe_key=f"booking.confirmed:{booking.id}")
+                       dedupe_key=f"booking.confirmed:{booking.id}", **shown)
 
 
 @signals.booking_approved.connect
