@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import contains_eager
 
 from ..booking.models import Booking
 from ..extensions import db
@@ -31,7 +32,10 @@ def ticket_list(day: date, actor: Actor, now: datetime) -> dict:
     ids = actor.venue_ids()
     holders = []
     for model in (Booking, Registration):
+        # The slot comes with its row; its event and venue once per slot, not once per ticket.
         stmt = (sa.select(model).join(Slot, model.slot_id == Slot.id)
+                .options(contains_eager(model.slot).selectinload(Slot.event),
+                         contains_eager(model.slot).selectinload(Slot.venue))
                 .where(Slot.starts_at >= start, Slot.starts_at < end).order_by(Slot.starts_at))
         if ids is not None:
             stmt = stmt.where(Slot.venue_id.in_(ids or {-1}))
