@@ -101,7 +101,7 @@ def move_offers(booking: Booking, now: datetime, limit: int = 6) -> list[Slot]:
     """Slots with room a group in a closed slot may move to in one tap (none otherwise)."""
     if not booking.holds_places or booking.slot.is_open:
         return []
-    return booking_services.alternatives(booking.slot, booking.headcount, now, limit=limit)
+    return booking_services.move_targets(booking, now, limit=limit)
 
 
 def move_from_closed(booking: Booking, new_slot: Slot, now: datetime) -> None:

@@ -67,7 +67,7 @@ def move(token: str):
         flash(exc.message, "error")
     else:
         flash(f"已改约到 {format_day(new_slot.local_day)} {format_time(new_slot.starts_at)} "
-              f"{new_slot.event.name}，入场码不变。", "success")
+              f"{new_slot.title}，入场码不变。", "success")
     return redirect(url_for("booking.manage", token=token))
 
 
@@ -77,7 +77,7 @@ def _choices(form: NoticeForm, edition) -> None:
                                                Slot.is_rehearsal.is_(False))
         .order_by(Slot.starts_at, Slot.id)).all()
     form.slot_id.choices = [SelectChoice(0, "（选择场次）")] + [
-        SelectChoice(s.id, f"{format_day(s.local_day)} {format_time(s.starts_at)} {s.event.name}"
+        SelectChoice(s.id, f"{format_day(s.local_day)} {format_time(s.starts_at)} {s.title}"
                            f"{' · ' + s.venue.name if s.venue else ''}") for s in slots]
     form.venue_id.choices = [SelectChoice(0, "（选择场馆）")] + [
         SelectChoice(v.id, v.name)
@@ -93,9 +93,12 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _move_offers(booking):
-    """For the notice panel: the page reads the clock, the rule takes it."""
-    return services.move_offers(booking, utcnow())
+def _move_offers(booking) -> list[tuple]:
+    """For the notice panel: each offered slot with the places it really has (the page reads the
+    clock, the rule takes it)."""
+    offers = services.move_offers(booking, utcnow())
+    left = booking_services.places_for_move(booking, offers)
+    return [(slot, left[slot.id]) for slot in offers]
 
 
 def init_app(app) -> None:
