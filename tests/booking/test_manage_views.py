@@ -35,7 +35,8 @@ def test_change_headcount_takes_and_releases_places(client, db, slot):
     response = client.post(f"/b/{booking.manage_token}/headcount",
                            data={"students": "50", "teachers": "3"})
     assert response.status_code == 302
-    assert "人数已修改" in text(client.get(response.headers["Location"]))
+    page = text(client.get(response.headers["Location"]))
+    assert "人数已改为学生50人、教师3人，合计53人" in page and "合计 53 人" in page
     db.session.refresh(slot)
     assert slot.booked == 53
 
@@ -46,7 +47,8 @@ def test_change_headcount_takes_and_releases_places(client, db, slot):
 
 @pytest.mark.parametrize(("students", "teachers", "message"), [
     # In totals (issue 12): the new number, not only the increase.
-    ("100", "5", "该场次剩余名额不足：贵团现为42人，改为105人需再增加63人，场次只剩58人，最多可改为100人。"),
+    ("100", "5", "该场次剩余名额不足：贵团现为42人，改为105人需再增加63人，目前只能再增加58人，"
+              "最多可改为100人（学生和带队教师合计）。"),
     ("60", "2", "60名学生需要至少3名教师"),
     ("abc", "2", "学生人数"),
     ("0", "2", "学生人数应为1–1000之间的整数。"),
