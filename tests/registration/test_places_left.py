@@ -150,3 +150,22 @@ def test_the_move_page_offers_and_shows_what_the_move_can_take(client, db, clock
     response = client.post(f"/my/{student.manage_token}/move", data={"slot_id": later.id})
     db.session.refresh(student)
     assert (student.slot_id == later.id) == internal, response.get_data(as_text=True)
+
+
+def test_a_place_freed_at_the_venue_reaches_the_waiting_list(client, db, clock):
+    """Queued because the venue was at its limit: when the group beside the clinic cancels, the
+    places free up in another slot, and the waiting-list cron offers the clinic's place."""
+    from visitorapp.booking import services as booking_services
+    from visitorapp.booking.models import Booking
+    from visitorapp.waitlist import services as waitlist
+    from visitorapp.waitlist.models import EntryStatus
+
+    slot = clinic_beside_a_group(safe=20, daily_cap=1500, group=20)
+    assert client.post(f"/r/{slot.id}/waitlist", data=form()).status_code == 302
+    booking_services.cancel_booking(db.session.scalar(sa.select(Booking)))
+    db.session.commit()
+    entry = db.session.scalar(sa.select(WaitlistEntry))
+    assert entry.status == EntryStatus.WAITING  # the signal was about the group's slot
+    waitlist.expire_offers(NOW)
+    db.session.refresh(entry)
+    assert entry.status == EntryStatus.OFFERED
