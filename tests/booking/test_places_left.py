@@ -14,11 +14,11 @@ from visitorapp.booking import capacity
 from visitorapp.extensions import db as _db
 
 
-def accepts(slot, persons: int) -> bool:
+def accepts(slot, persons: int, *, visitors: bool = True) -> bool:
     """Would the one capacity function take ``persons`` now? Tried in a savepoint, rolled back."""
     savepoint = _db.session.begin_nested()
     try:
-        capacity.take_places(slot, persons)
+        capacity.take_places(slot, persons, visitors=visitors)
         return True
     except capacity.CapacityError:
         return False

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.booking.test_places_left import accepts
 from tests.factories import create_booking, create_edition, create_event, create_slot, create_venue
 from tests.registration.helpers import create_individual_slot, register
 from tests.registration.test_views import form
-from visitorapp.booking import capacity
 from visitorapp.extensions import db as _db
 from visitorapp.programme.models import ParticipationMode
 from visitorapp.timeutil import TZ
@@ -42,19 +42,6 @@ def clinic_beside_a_group(*, safe: int, daily_cap: int, group: int):
     return clinic
 
 
-def accepts(slot, visitors: bool) -> bool:
-    """Would the one capacity function take this person now? Tried in a savepoint, rolled back."""
-    savepoint = _db.session.begin_nested()
-    try:
-        capacity.take_places(slot, 1, visitors=visitors)
-        return True
-    except capacity.CapacityError:
-        return False
-    finally:
-        savepoint.rollback()
-        _db.session.expire_all()
-
-
 def places_on(html: str) -> tuple[int, int]:
     found = re.search(r'data-places-left="(\d+)" data-places-left-visitors="(\d+)"', html)
     return int(found.group(1)), int(found.group(2))
@@ -76,8 +63,8 @@ def test_every_view_of_an_individual_slot_shows_the_places_the_server_enforces(
     # One fact, four views: the form page, the events list, the API and the capacity check.
     assert places_on(page) == places_on(listed.split(f'data-slot-id="{slot.id}"')[1]) == \
         (api["bookable_internal"], api["bookable_external"]) == (students, visitors)
-    assert accepts(slot, visitors=False) == (students > 0)
-    assert accepts(slot, visitors=True) == (visitors > 0)
+    assert accepts(slot, 1, visitors=False) == (students > 0)
+    assert accepts(slot, 1, visitors=True) == (visitors > 0)
 
     # The form only where someone can register; the waiting list only where someone cannot.
     assert ('class="card booking-form"' in page) == (students > 0)
