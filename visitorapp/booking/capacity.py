@@ -123,9 +123,6 @@ class PersonPlaces(NamedTuple):
     #: 校外人员: the campus day's cap as well (``places_left(…, visitors=True)``).
     visitors: int
 
-    def for_person(self, internal: bool) -> int:
-        return self.students if internal else self.visitors
-
 
 def person_places_left(slots: Iterable[Slot]) -> dict[int, PersonPlaces]:
     """``places_left`` for both kinds of registrant at once, sharing the venue's queries: what the
