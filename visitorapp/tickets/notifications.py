@@ -36,8 +36,9 @@ def render_mail(name: str, **context) -> tuple[str, str, str]:
 
 
 def queue_booking_mail(booking: Booking, name: str, *, attachments=(), dedupe_key: str | None = None,
-                       **extra) -> OutboxMessage | None:
-    """Queue mail/<name> to the booking's email address (None: no address, or already queued)."""
+                       **extra) -> int | None:
+    """Queue mail/<name> to the booking's email address: the message's id, or None (no address,
+    or already queued)."""
     if not booking.email or booking.anonymized:
         return None
     slot = booking.slot
