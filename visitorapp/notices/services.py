@@ -107,7 +107,16 @@ def move_offers(subject: Booking | Registration, now: datetime, limit: int = 6) 
         return []
     if isinstance(subject, Registration):
         return registration_services.other_slots(subject, now)[:limit]
-    return booking_services.alternatives(subject.slot, subject.headcount, now, limit=limit)
+    return booking_services.move_targets(subject, now, limit=limit)
+
+
+def move_offers_with_places(subject: Booking | Registration, now: datetime) -> list[tuple[Slot, int]]:
+    """``move_offers``, each with the places the move can really take there (persons)."""
+    offers = move_offers(subject, now)
+    places_for_move = (registration_services.places_for_move if isinstance(subject, Registration)
+                       else booking_services.places_for_move)
+    left = places_for_move(subject, offers)
+    return [(slot, left[slot.id]) for slot in offers]
 
 
 def move_from_closed(subject: Booking | Registration, new_slot: Slot, *, now: datetime) -> None:

@@ -75,7 +75,7 @@ def _choices(form: NoticeForm, edition) -> None:
                                                Slot.is_rehearsal.is_(False))
         .order_by(Slot.starts_at, Slot.id)).all()
     form.slot_id.choices = [SelectChoice(0, "（选择场次）")] + [
-        SelectChoice(s.id, f"{format_day(s.local_day)} {format_time(s.starts_at)} {s.event.name}"
+        SelectChoice(s.id, f"{format_day(s.local_day)} {format_time(s.starts_at)} {s.title}"
                            f"{' · ' + s.venue.name if s.venue else ''}") for s in slots]
     form.venue_id.choices = [SelectChoice(0, "（选择场馆）")] + [
         SelectChoice(v.id, v.name)
@@ -91,10 +91,10 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _move_offers(subject):
-    """For the notice panel (a booking's or a registration's): the page reads the clock, the
-    rule takes it."""
-    return services.move_offers(subject, utcnow())
+def _move_offers(subject) -> list[tuple]:
+    """For the notice panel (a booking's or a registration's): each offered slot with the places
+    the move can really take (the page reads the clock, the rule takes it)."""
+    return services.move_offers_with_places(subject, utcnow())
 
 
 def init_app(app) -> None:

@@ -33,15 +33,17 @@ ALREADY_WAITING = ("该手机号已在此场次的候补队列中，无需重复
 
 
 def join(slot: Slot, kind: EntryKind, *, name: str, mobile: str, email: str, headcount: int,
-         details: dict, visitors: bool = True) -> WaitlistEntry:
-    """Queue for a full slot (only a full one: with room, book it directly)."""
+         details: dict, visitors: bool = True, now: datetime | None = None) -> WaitlistEntry:
+    """Queue for a full slot (only a full one: with room, book it directly). Full means what
+    the pages say: fewer places than ``headcount`` by ``capacity.places_left`` (the slot, the
+    venue at that time and, for visitors, the campus day), not only the slot's own count."""
     rules.check_published(slot)
     expected = ParticipationMode.GROUP if kind == EntryKind.GROUP else ParticipationMode.INDIVIDUAL
     if slot.event.mode != expected or slot.is_rehearsal:
         raise WaitlistError("wrong_mode", "该场次不接受此类候补。")
-    if slot.starts_at <= utcnow():
+    if slot.starts_at <= (now or utcnow()):
         raise WaitlistError("slot_started", "该场次已开始或已结束，无法候补。")
-    if slot.remaining >= headcount and slot.is_open:
+    if capacity.places_left([slot], visitors=visitors)[slot.id] >= headcount:
         raise WaitlistError("not_full", "该场次仍有名额，请直接预约/报名。")
     if open_entry(slot, mobile) is not None:
         # Not where in the queue: whoever typed the mobile may not be the one waiting.
@@ -68,14 +70,15 @@ def join_group(slot: Slot, details: booking_services.GroupDetails,
     rules.check_group(edition, details.school_stage, details.students, details.teachers)
     noshows.check_hold(edition, details.leader_mobile, now)
     return join(slot, EntryKind.GROUP, name=details.school_name, mobile=details.leader_mobile,
-                email=details.email, headcount=details.headcount, details=asdict(details))
+                email=details.email, headcount=details.headcount, details=asdict(details), now=now)
 
 
-def join_individual(slot: Slot, details: registration_services.PersonDetails) -> WaitlistEntry:
+def join_individual(slot: Slot, details: registration_services.PersonDetails,
+                    now: datetime | None = None) -> WaitlistEntry:
     """One person queues for a full registration slot."""
     return join(slot, EntryKind.INDIVIDUAL, name=details.name, mobile=details.mobile,
                 email=details.email, headcount=1, details=details.as_dict(),
-                visitors=not details.is_internal)
+                visitors=not details.is_internal, now=now)
 
 
 def offer_window(slot: Slot, now: datetime) -> timedelta:
