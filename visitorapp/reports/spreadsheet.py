@@ -163,14 +163,10 @@ def csv_chunks(columns: list[Column], rows: Iterable[tuple], batch: int = 500) -
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow([c.title for c in columns])
-    # One converter per column, chosen once (1.7 million cells in a 100 000-row export).
-    convert = [_CSV_CELL.get(c.kind, safe_text) for c in columns]
-    width = len(columns)
+    cells = _csv_cells(columns)
     pending = 0
     for values in rows:
-        if len(values) != width:
-            raise ValueError(f"a row has {len(values)} cells for {width} columns")
-        writer.writerow([f(v) for f, v in zip(convert, values, strict=True)])
+        writer.writerow(cells(values))
         pending += 1
         if pending >= batch:
             yield buffer.getvalue().encode("utf-8")
@@ -180,21 +176,42 @@ def csv_chunks(columns: list[Column], rows: Iterable[tuple], batch: int = 500) -
     yield buffer.getvalue().encode("utf-8")
 
 
-def _csv_number(value):
-    if value is None:
-        return ""
-    return value if isinstance(value, (int, float)) else safe_text(value)
+def _csv_cells(columns: list[Column]):
+    """``cells(values)``: a row as CSV cells. The csv module writes numbers, dates (ISO) and None
+    ("") itself; only text that could start a formula, a 签到时间 (no seconds) and a value of
+    another type than its column's (a 合计 label) need Python. Those checks run inline over the
+    row rather than as a call per cell: 1.7 million calls were most of a 100 000-row export."""
+    width = len(columns)
+    text = [i for i, c in enumerate(columns) if c.kind == "text"]
+    numbers = [i for i, c in enumerate(columns) if c.kind == "number"]
+    stamps = [i for i, c in enumerate(columns) if c.kind == "datetime"]
+    days = [i for i, c in enumerate(columns) if c.kind == "date"]
 
+    def cells(values) -> list:
+        if len(values) != width:
+            raise ValueError(f"a row has {len(values)} cells for {width} columns")
+        row = list(values)
+        for i in text:
+            value = row[i]
+            if value is not None and (value.__class__ is not str
+                                      or value.startswith(FORMULA_PREFIXES)):
+                row[i] = safe_text(value)
+        for i in numbers:
+            value = row[i]
+            if value is not None and value.__class__ is not int and value.__class__ is not float:
+                row[i] = safe_text(value)
+        for i in stamps:
+            value = row[i]
+            if value is not None:
+                row[i] = (value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime)
+                          else safe_text(value))
+        for i in days:
+            value = row[i]
+            if value is not None and (isinstance(value, datetime) or not isinstance(value, date)):
+                row[i] = safe_text(value)
+        return row
 
-def _csv_datetime(value):
-    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else safe_text(value)
-
-
-def _csv_date(value):
-    return value.isoformat() if isinstance(value, date) else safe_text(value)
-
-
-_CSV_CELL = {"number": _csv_number, "datetime": _csv_datetime, "date": _csv_date}
+    return cells
 
 
 def csv_response(filename: str, columns: list[Column], rows: Iterable[tuple]) -> Response:
