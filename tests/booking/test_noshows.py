@@ -26,7 +26,7 @@ def test_groups_without_an_arrival_are_marked_after_their_slot(db):
     stayed_away = create_booking(slot)
     upcoming = create_booking(create_slot(event=event))
     scan_at(came, slot.starts_at)
-    cancel_booking(turned_away, reason="test")
+    cancel_booking(turned_away, reason="test", now=utcnow())
     scan_at(turned_away, slot.starts_at)  # revoked at the gate: nobody arrived, but cancelled
     marked = noshows.mark_no_shows(utcnow())
     assert {b.id for b in marked} == {stayed_away.id}
@@ -46,13 +46,14 @@ def test_the_edition_rule_holds_a_no_show_mobile_for_the_week(db):
     slot = past_slot(event)
     create_booking(slot, leader_mobile="13866668888")  # its slot ended: nobody came
     later = create_slot(event=event)
-    booking_services.create_booking(later, group_details(leader_mobile="13866668888"), enforce_window=False)
+    booking_services.create_booking(later, group_details(leader_mobile="13866668888"), enforce_window=False,
+                                    now=utcnow())
     event.edition.hold_no_shows = True
     db.session.flush()
     another = create_slot(event=event, starts_at=later.starts_at + timedelta(hours=2))
     with pytest.raises(RuleError) as err:
         booking_services.create_booking(another, group_details(leader_mobile="13866668888"),
-                                        enforce_window=False)
+                                        enforce_window=False, now=utcnow())
     assert err.value.code == "no_show_hold" and "爽约" in err.value.message
 
 

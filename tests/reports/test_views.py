@@ -1,5 +1,5 @@
 """Who may open which report page: anonymous and gate refused, reporters their own department."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -143,7 +143,6 @@ def test_without_a_set_deadline_reports_are_due_two_days_after_the_week(week, db
     edition = week["edition"]
     edition.report_deadline = None
     assert services.deadline(edition) == edition.ends_on + timedelta(days=2)
-    edition.ends_on = local_today() - timedelta(days=2)
-    assert not services.deadline_passed(edition)
-    edition.ends_on = local_today() - timedelta(days=3)
-    assert services.deadline_passed(edition)
+    edition.ends_on = date(2027, 5, 16)  # a Sunday: 附件1 is due on Tuesday the 18th, inclusive
+    assert not services.deadline_passed(edition, date(2027, 5, 18))
+    assert services.deadline_passed(edition, date(2027, 5, 19))

@@ -20,14 +20,15 @@ def join_group(slot, students, teachers=None, **kw):
     teachers = teachers or max(1, -(-students // 20))
     details = group_details(students=students, teachers=teachers, email=kw.pop("email", "t@example.com"))
     return services.join(slot, EntryKind.GROUP, name=details.school_name, mobile=details.leader_mobile,
-                         email=details.email, headcount=details.headcount, details=details.__dict__)
+                         email=details.email, headcount=details.headcount, details=details.__dict__,
+                         now=utcnow())
 
 
 def join_person(slot, **kw):
     details = person(**kw)
     return services.join(slot, EntryKind.INDIVIDUAL, name=details.name, mobile=details.mobile,
                          email=details.email, headcount=1, details=details.as_dict(),
-                         visitors=not details.is_internal)
+                         visitors=not details.is_internal, now=utcnow())
 
 
 def offers(db):
@@ -47,7 +48,7 @@ def test_a_cancellation_offers_the_place_to_the_first_entry_and_holds_it(db):
     first = join_person(slot)
     second = join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
+    atomic(registration_services.cancel_registration, holder, now=utcnow())
     db.session.refresh(slot)
     assert first.status == EntryStatus.OFFERED and second.status == EntryStatus.WAITING
     assert slot.booked == 1, "the offered place is held, not free for anyone else"
@@ -55,8 +56,8 @@ def test_a_cancellation_offers_the_place_to_the_first_entry_and_holds_it(db):
     [mail] = offers(db)
     assert mail.recipient == first.email and first.token in mail.body_text
     with pytest.raises(Exception):
-        atomic(registration_services.create_registration, slot, person())
-    registration = atomic(services.accept, first)
+        atomic(registration_services.create_registration, slot, person(), now=utcnow())
+    registration = atomic(services.accept, first, now=utcnow())
     db.session.refresh(slot)
     assert registration.is_active and registration.slot_id == slot.id and slot.booked == 1
     assert first.status == EntryStatus.ACCEPTED and first.registration_id == registration.id
@@ -70,7 +71,7 @@ def test_two_places_freeing_at_once_go_to_two_entries(db):
     # One group booking's worth of places at once: both holders cancel in one transaction.
     def cancel_both():
         for h in holders:
-            registration_services.cancel_registration(h)
+            registration_services.cancel_registration(h, now=utcnow())
     atomic(cancel_both)
     assert [e.status for e in entries] == [EntryStatus.OFFERED, EntryStatus.OFFERED, EntryStatus.WAITING]
     assert len(offers(db)) == 2
@@ -85,12 +86,12 @@ def test_a_group_too_large_is_skipped_for_one_that_fits(db):
     big = join_group(slot, students=38, teachers=2)
     small = join_group(slot, students=9, teachers=1)
     db.session.commit()
-    atomic(booking_services.cancel_booking, booking)  # 11 free + 1 spare = 12
+    atomic(booking_services.cancel_booking, booking, now=utcnow())  # 11 free + 1 spare = 12
     assert big.status == EntryStatus.WAITING
     assert small.status == EntryStatus.OFFERED
     db.session.refresh(slot)
     assert slot.booked == 48 + 10
-    result = atomic(services.accept, small)
+    result = atomic(services.accept, small, now=utcnow())
     assert result.is_active and result.headcount == 10 and result.slot_id == slot.id
     db.session.refresh(slot)
     assert slot.booked == 58
@@ -102,7 +103,7 @@ def test_an_expired_offer_releases_its_places_to_the_next_entry(db):
     first = join_person(slot)
     second = join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
+    atomic(registration_services.cancel_registration, holder, now=utcnow())
     assert first.status == EntryStatus.OFFERED
     later = first.offer_expires_at + timedelta(seconds=1)
     assert atomic(services.expire_offers, later) == 1
@@ -110,7 +111,7 @@ def test_an_expired_offer_releases_its_places_to_the_next_entry(db):
     db.session.refresh(slot)
     assert slot.booked == 1
     with pytest.raises(services.WaitlistError) as err:
-        atomic(services.accept, first)
+        atomic(services.accept, first, now=utcnow())
     assert err.value.code == "no_offer"
     expired_mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "waitlist.expired"))
     assert expired_mail.recipient == first.email
@@ -121,7 +122,7 @@ def test_an_offer_accepted_after_its_time_is_refused(db):
     holder = register(slot)
     entry = join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
+    atomic(registration_services.cancel_registration, holder, now=utcnow())
     with pytest.raises(services.WaitlistError) as err:
         atomic(services.accept, entry, entry.offer_expires_at + timedelta(minutes=1))
     assert err.value.code == "offer_expired"
@@ -140,8 +141,8 @@ def test_leaving_with_an_offer_passes_it_on(db):
     holder = register(slot)
     first, second = join_person(slot), join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
-    atomic(services.leave, first)
+    atomic(registration_services.cancel_registration, holder, now=utcnow())
+    atomic(services.leave, first, now=utcnow())
     assert first.status == EntryStatus.LEFT and second.status == EntryStatus.OFFERED
 
 
@@ -160,7 +161,7 @@ def test_expire_offers_command(db, runner):
     holder = register(slot)
     entry = join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
+    atomic(registration_services.cancel_registration, holder, now=utcnow())
     entry.offer_expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     result = runner.invoke(args=["waitlist", "expire-offers"])
@@ -176,7 +177,7 @@ def test_expire_offers_also_offers_places_an_organizer_added(db):
     db.session.commit()
     slot.capacity = 2  # raised by an organizer: no cancellation signal
     db.session.commit()
-    atomic(services.expire_offers)
+    atomic(services.expire_offers, now=utcnow())
     assert entry.status == EntryStatus.OFFERED
     db.session.refresh(slot)
     assert slot.booked == 2
@@ -190,7 +191,7 @@ def test_an_acceptance_racing_an_expiry_cannot_both_win(app, db):
     holder = register(slot)
     first, second = join_person(slot), join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
+    atomic(registration_services.cancel_registration, holder, now=utcnow())
     offered_at, expires_at = first.offered_at, first.offer_expires_at
     assert first.status == EntryStatus.OFFERED  # what this request has loaded
 

@@ -49,7 +49,7 @@ def join_individual(slot_id: int):
     form = _email_required(RegistrationForm())
     if form.validate_on_submit():
         try:
-            entry = atomic(services.join_individual, slot, form.details())
+            entry = atomic(services.join_individual, slot, form.details(), utcnow())
         except DomainError as exc:
             show_error(form, exc, "mobile")
         else:
@@ -84,7 +84,7 @@ def accept(token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        result = atomic(services.accept, found)
+        result = atomic(services.accept, found, utcnow())
     except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for("waitlist.entry", token=token))
@@ -102,7 +102,7 @@ def leave(token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        atomic(services.leave, found)
+        atomic(services.leave, found, utcnow())
     except DomainError as exc:
         flash(exc.message, "error")
     else:
@@ -137,7 +137,7 @@ def waitlist_cli():
 @waitlist_cli.command("expire-offers")
 def expire_offers_command():
     """Expire offers past their time and offer the places to the next entries (cron, e.g. every 10 min)."""
-    count = atomic(services.expire_offers)
+    count = atomic(services.expire_offers, utcnow())
     click.echo(f"已处理超时候补名额 {count} 个。")
 
 
