@@ -12,6 +12,7 @@ import os
 import shutil
 import uuid
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +26,10 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 TEST_NOW = os.environ.get("VISITORAPP_TEST_NOW", "")
+
+#: The fixed moment of the ``pinned`` fixture: Wednesday 14 April 2027, 10:00 in Shanghai — a
+#: weekday morning, weeks before that year's activity week, far from midnight and month ends.
+PINNED = datetime(2027, 4, 14, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def pytest_configure(config):
@@ -155,6 +160,14 @@ def app(app_config, tmp_path, monkeypatch):
         yield application
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def pinned(time_machine):
+    """The clock stopped at ``PINNED``, for tests about "before" and "after" a rule: slots and
+    windows are placed relative to this fixed moment, never to the machine's clock."""
+    time_machine.move_to(PINNED, tick=False)
+    return PINNED
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from tests.factories import (
     create_slot,
 )
 from visitorapp.booking.models import BookingStatus
-from visitorapp.timeutil import utcnow
 
 
 def test_manage_page_shows_the_booking(client, db, slot):
@@ -63,8 +62,8 @@ def test_change_headcount_follows_the_same_rules(client, db, slot, students, tea
     assert (booking.students, booking.teachers, slot.booked) == (40, 2, 42)
 
 
-def test_change_headcount_after_the_deadline_is_refused(client, db):
-    slot = create_slot(starts_at=utcnow() + timedelta(hours=3))
+def test_change_headcount_after_the_deadline_is_refused(client, db, pinned):
+    slot = create_slot(starts_at=pinned + timedelta(hours=3))
     booking = create_booking(slot, students=40, teachers=2)
     db.session.commit()
     assert "已过自助修改截止时间" in text(client.get(f"/b/{booking.manage_token}"))

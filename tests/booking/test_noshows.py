@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import PINNED
 from tests.factories import create_booking, create_event, create_slot, group_details
 from visitorapp.booking import noshows
 from visitorapp.booking import services as booking_services
@@ -12,9 +13,15 @@ from visitorapp.booking.services import cancel_booking
 from visitorapp.timeutil import utcnow
 
 
+@pytest.fixture(autouse=True)
+def clock(pinned):
+    """Every test here at the ``pinned`` moment: slots end before it or start after it."""
+    return pinned
+
+
 def past_slot(event, hours_ago=3):
-    start = utcnow() - timedelta(hours=hours_ago)
-    return create_slot(event=event, starts_at=start, capacity=200)
+    """A slot that started ``hours_ago`` before the pinned moment (and, 90 minutes long, ended)."""
+    return create_slot(event=event, starts_at=PINNED - timedelta(hours=hours_ago), capacity=200)
 
 
 def test_groups_without_an_arrival_are_marked_after_their_slot(db):

@@ -128,8 +128,8 @@ def test_an_offer_accepted_after_its_time_is_refused(db):
     assert err.value.code == "offer_expired"
 
 
-def test_offer_window_is_shorter_close_to_the_day(db):
-    now = utcnow()
+def test_offer_window_is_shorter_close_to_the_day(db, pinned):
+    now = pinned
     soon = create_individual_slot(capacity=1, starts_at=now + timedelta(hours=12))
     far = create_individual_slot(capacity=1, starts_at=now + timedelta(days=10))
     assert services.offer_window(far, now) == timedelta(hours=24)
@@ -156,13 +156,13 @@ def test_the_same_mobile_queues_once(db):
     assert "无需重复" in err.value.message
 
 
-def test_expire_offers_command(db, runner):
-    slot = create_individual_slot(capacity=1, starts_at=utcnow() + timedelta(hours=2))
+def test_expire_offers_command(db, runner, pinned):
+    slot = create_individual_slot(capacity=1, starts_at=pinned + timedelta(hours=2))
     holder = register(slot)
     entry = join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder, now=utcnow())
-    entry.offer_expires_at = utcnow() - timedelta(minutes=1)
+    atomic(registration_services.cancel_registration, holder, now=pinned)
+    entry.offer_expires_at = pinned - timedelta(minutes=1)
     db.session.commit()
     result = runner.invoke(args=["waitlist", "expire-offers"])
     assert "1" in result.output
