@@ -7,8 +7,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 
@@ -111,15 +109,50 @@ def take_counter(model, key: dict, column, n: int, limit: int | None) -> bool:
     A new row starts at 0, so whether it may be created at ``n`` is decided here, without SQL."""
     if limit is not None and n > limit:
         return False
-    connection = db.session.connection()  # Core: the ORM's bulk-insert machinery costs more
-    table = model.__table__
-    column = table.c[column.key]
-    insert = (pg_insert if connection.dialect.name == "postgresql" else sqlite_insert)(table)
-    stmt = insert.values(**key, **{column.key: n}).on_conflict_do_update(
-        index_elements=list(key), set_={column.key: column + n},
-        where=None if limit is None else column + n <= limit).returning(column)
+    stmt = _counter_sql(model.__table__, tuple(key), column.key, limit is not None)
+    params = {**key, "n": n} if limit is None else {**key, "n": n, "limit": limit}
     # RETURNING rather than rowcount, which psycopg does not report for an upsert.
-    return connection.execute(stmt).first() is not None
+    return db.session.execute(stmt, params).first() is not None
+
+
+def insert_missing(model, values: dict, conflict: tuple[str, ...]) -> None:
+    """``INSERT … ON CONFLICT (conflict) DO NOTHING``: create a row unless it exists, race-free."""
+    db.session.execute(_insert_missing_sql(model.__table__, tuple(values), conflict), values)
+
+
+# SQLAlchemy never caches the compiled form of its dialects' ON CONFLICT constructs (their Insert
+# sets inherit_cache = False), so building one per call compiled it on every booking and scan:
+# about a sixth of a booking's CPU (bench/profile_paths.py). The same SQL as text, built once per
+# shape with typed bind parameters, is compiled once. Both SQLite (≥ 3.35) and PostgreSQL read it.
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _binds(table: sa.Table, names) -> list[sa.BindParameter]:
+    return [sa.bindparam(name, type_=table.c[name].type) for name in names]
+
+
+@functools.cache
+def _counter_sql(table: sa.Table, key: tuple[str, ...], column: str, limited: bool) -> sa.TextClause:
+    assert not {"n", "limit"} & set(key), "bind names n and limit are the counter's own"
+    target = f"{_q(table.name)}.{_q(column)}"
+    sql = (f"INSERT INTO {_q(table.name)} ({', '.join(map(_q, (*key, column)))}) "
+           f"VALUES ({', '.join(f':{k}' for k in key)}, :n) "
+           f"ON CONFLICT ({', '.join(map(_q, key))}) DO UPDATE SET {_q(column)} = {target} + :n"
+           + (f" WHERE {target} + :n <= :limit" if limited else "") + f" RETURNING {_q(column)}")
+    counts = [sa.bindparam("n", type_=sa.Integer)] + ([sa.bindparam("limit", type_=sa.Integer)]
+                                                     if limited else [])
+    return sa.text(sql).bindparams(*_binds(table, key), *counts)
+
+
+@functools.cache
+def _insert_missing_sql(table: sa.Table, columns: tuple[str, ...],
+                        conflict: tuple[str, ...]) -> sa.TextClause:
+    sql = (f"INSERT INTO {_q(table.name)} ({', '.join(map(_q, columns))}) "
+           f"VALUES ({', '.join(f':{c}' for c in columns)}) "
+           f"ON CONFLICT ({', '.join(map(_q, conflict))}) DO NOTHING")
+    return sa.text(sql).bindparams(*_binds(table, columns))
 
 
 def atomic(fn, *args, **kwargs):

@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..database import lock_rows
+from ..database import insert_missing, lock_rows
 from ..extensions import db
 from .holders import Holder
 from .models import ADMITTED, Attendance, CheckIn, Direction, Presence
@@ -67,10 +65,7 @@ def lock(holder: Holder, day: date) -> TicketState:
     """The ticket's state, locked until the transaction ends (created on its first scan)."""
     key = holder.key()
     column = next(iter(key))
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(Attendance).values(day=day, **key)
-                       .on_conflict_do_nothing(index_elements=[column]))
+    insert_missing(Attendance, {"day": day, **key}, (column,))
     attendance = db.session.execute(
         lock_rows(sa.select(Attendance).where(getattr(Attendance, column) == key[column]))
         .execution_options(populate_existing=True)).scalar_one()

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit.models import log_action
 from ..booking import services as booking_services
 from ..booking import signals
 from ..booking.models import HOLDING_STATUSES, Booking
+from ..database import insert_missing
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Edition, Event, Slot
@@ -170,11 +169,8 @@ def _take(edition: Edition, transport: Transport, slot: Slot) -> None:
         transport.held_day = None
         return
     day, limit = slot.local_day, settings_for(edition).daily_limit
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(EntranceDay).values(edition_id=edition.id, entrance=transport.entrance,
-                                                  day=day, vehicles=0)
-                       .on_conflict_do_nothing(index_elements=["edition_id", "entrance", "day"]))
+    insert_missing(EntranceDay, {"edition_id": edition.id, "entrance": transport.entrance,
+                                 "day": day, "vehicles": 0}, ("edition_id", "entrance", "day"))
     where = [EntranceDay.edition_id == edition.id, EntranceDay.entrance == transport.entrance,
              EntranceDay.day == day]
     if limit is not None:
