@@ -210,3 +210,26 @@ def test_an_acceptance_racing_an_expiry_cannot_both_win(app, db):
     assert second.status == EntryStatus.OFFERED and slot.booked == 1
     confirmed = sa.select(sa.func.count()).select_from(Registration).where(Registration.status == "confirmed")
     assert db.session.scalar(confirmed) == 0
+
+
+def test_joining_is_judged_at_the_callers_moment(db, pinned):
+    """"Already started" is decided at the ``now`` the caller passes, not by the machine's clock
+    (stopped here a day before the slot)."""
+    slot = create_individual_slot(capacity=1, starts_at=pinned + timedelta(days=1))
+    register(slot)
+    with pytest.raises(services.WaitlistError) as err:
+        services.join_individual(slot, person(), now=slot.starts_at)
+    assert err.value.code == "slot_started"
+    assert services.join_individual(slot, person(), now=pinned).status == EntryStatus.WAITING
+
+
+def test_freed_places_are_offered_at_the_moment_of_the_cancellation(db, pinned):
+    """The cancellation's ``now`` travels with places_released: the offer is dated by it and
+    runs 24 hours from it, whatever the clock says."""
+    slot = create_individual_slot(capacity=1, starts_at=pinned + timedelta(days=10))
+    holder = register(slot)
+    entry = join_person(slot)
+    later = pinned + timedelta(hours=5)
+    atomic(registration_services.cancel_registration, holder, now=later)
+    assert entry.status == EntryStatus.OFFERED
+    assert (entry.offered_at, entry.offer_expires_at) == (later, later + timedelta(hours=24))
