@@ -7,7 +7,7 @@ number of requests and clients), on SQLite and on PostgreSQL (a throw-away datab
 
     python bench/booking_burst.py [--schools 2000] [--warmup 200] [--concurrency 32]
                                   [--workers 4] [--db sqlite|postgresql|both]
-                                  [--endpoint api|form] [--worker-class sync|gthread]
+                                  [--endpoint api|form] [--worker-class sync|gthread] [--email]
 
 Capacity covers 90 % of the demand, so most requests book and the last ones race for the final
 places. ``--endpoint form`` posts the HTML booking form (CSRF off for the bench server only).
@@ -74,10 +74,11 @@ def check(url: str, measured: list[int]) -> dict:
             "bookings": sum(r[4] for r in timed)}
 
 
-def school(i: int, slot_id: int) -> dict:
+def school(i: int, slot_id: int, email: bool = False) -> dict:
     return {"slot_id": slot_id, "school_name": f"压测学校{i}号", "school_stage": "junior",
             "grades": "七年级", "students": STUDENTS, "teachers": TEACHERS, "leader_name": "测试老师",
-            "leader_mobile": f"139{i:08d}", "privacy": "y"}
+            "leader_mobile": f"139{i:08d}", "privacy": "y",
+            **({"email": f"teacher{i}@example.cn"} if email else {})}
 
 
 def fire(base: str, requests: list[tuple[str, str, bytes, str]], concurrency: int):
@@ -125,9 +126,9 @@ def run_backend(kind: str, args, tmp: Path) -> list[str]:
     lines = []
     with scratch_database(kind, tmp) as url:
         slot_ids, warm_slot = seed(url, args.schools)
-        warmup = [booking_request(args.endpoint, school(100_000 + i, warm_slot))
+        warmup = [booking_request(args.endpoint, school(100_000 + i, warm_slot, args.email))
                   for i in range(args.warmup)]
-        reqs = [booking_request(args.endpoint, school(i, slot_ids[i % SLOTS]))
+        reqs = [booking_request(args.endpoint, school(i, slot_ids[i % SLOTS], args.email))
                 for i in range(args.schools)]
         env = {"VISITORAPP_DATABASE_URL": url, "VISITORAPP_SECRET_KEY": "bench",
                "VISITORAPP_WTF_CSRF_ENABLED": "false", "VISITORAPP_RATELIMIT_ENABLED": "false",
@@ -176,6 +177,8 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--endpoint", choices=("api", "form"), default="api")
+    parser.add_argument("--email", action="store_true",
+                        help="teachers give an e-mail: each booking also queues its confirmation")
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     args = parser.parse_args(argv)

@@ -6,7 +6,9 @@ PostgreSQL: a throw-away database is created next to ``test`` for this run and d
 Set VISITORAPP_TEST_NOW=2027-05-13T23:55+08:00 (any ISO moment) to run the whole suite as if the
 machine's clock started at that moment (it keeps ticking): `make test-clock` does this at the
 moments that have broken the suite before. A test about a particular moment pins it itself with
-time-machine's ``time_machine`` fixture (``time_machine.move_to(...)``), never "now + 10 minutes".
+time-machine's ``time_machine`` fixture (``time_machine.move_to(...)``), or takes ``pinned`` (the
+clock stopped at ``PINNED``) for "before/after" a rule, never "now + 10 minutes" on the machine's
+clock. Services never read the clock: tests hand them ``now`` as a view would.
 """
 import os
 import shutil

@@ -115,9 +115,14 @@ def take_counter(model, key: dict, column, n: int, limit: int | None) -> bool:
     return db.session.execute(stmt, params).first() is not None
 
 
-def insert_missing(model, values: dict, conflict: tuple[str, ...]) -> None:
-    """``INSERT … ON CONFLICT (conflict) DO NOTHING``: create a row unless it exists, race-free."""
-    db.session.execute(_insert_missing_sql(model.__table__, tuple(values), conflict), values)
+def insert_missing(model, values: dict, conflict: tuple[str, ...], *,
+                   returning: str | None = None):
+    """``INSERT … ON CONFLICT (conflict) DO NOTHING``: create a row unless it exists, race-free.
+    With ``returning``, that column of the new row, or None when it existed. Column defaults
+    are not applied: ``values`` names every column the row needs."""
+    stmt = _insert_missing_sql(model.__table__, tuple(values), conflict, returning)
+    result = db.session.execute(stmt, values)
+    return result.scalar() if returning else None
 
 
 # SQLAlchemy never caches the compiled form of its dialects' ON CONFLICT constructs (their Insert
@@ -147,12 +152,14 @@ def _counter_sql(table: sa.Table, key: tuple[str, ...], column: str, limited: bo
 
 
 @functools.cache
-def _insert_missing_sql(table: sa.Table, columns: tuple[str, ...],
-                        conflict: tuple[str, ...]) -> sa.TextClause:
+def _insert_missing_sql(table: sa.Table, columns: tuple[str, ...], conflict: tuple[str, ...],
+                        returning: str | None) -> sa.TextClause:
     sql = (f"INSERT INTO {_q(table.name)} ({', '.join(map(_q, columns))}) "
            f"VALUES ({', '.join(f':{c}' for c in columns)}) "
-           f"ON CONFLICT ({', '.join(map(_q, conflict))}) DO NOTHING")
-    return sa.text(sql).bindparams(*_binds(table, columns))
+           f"ON CONFLICT ({', '.join(map(_q, conflict))}) DO NOTHING"
+           + (f" RETURNING {_q(returning)}" if returning else ""))
+    stmt = sa.text(sql).bindparams(*_binds(table, columns))
+    return stmt.columns(table.c[returning]) if returning else stmt
 
 
 def atomic(fn, *args, **kwargs):

@@ -6,7 +6,9 @@ import pytest
 from tests.booking.helpers import HOSTILE_SCRIPT, form_data, text
 from tests.factories import (
     create_booking,
+    create_event,
     create_slot,
+    create_venue,
 )
 from visitorapp.booking.models import BookingStatus
 
@@ -34,7 +36,8 @@ def test_change_headcount_takes_and_releases_places(client, db, slot):
     response = client.post(f"/b/{booking.manage_token}/headcount",
                            data={"students": "50", "teachers": "3"})
     assert response.status_code == 302
-    assert "人数已修改" in text(client.get(response.headers["Location"]))
+    page = text(client.get(response.headers["Location"]))
+    assert "人数已改为学生50人、教师3人，合计53人" in page and "合计 53 人" in page
     db.session.refresh(slot)
     assert slot.booked == 53
 
@@ -45,7 +48,8 @@ def test_change_headcount_takes_and_releases_places(client, db, slot):
 
 @pytest.mark.parametrize(("students", "teachers", "message"), [
     # In totals (issue 12): the new number, not only the increase.
-    ("100", "5", "该场次剩余名额不足：贵团现为42人，改为105人需再增加63人，场次只剩58人，最多可改为100人。"),
+    ("100", "5", "该场次剩余名额不足：贵团现为42人，改为105人需再增加63人，目前只能再增加58人，"
+              "最多可改为100人（学生和带队教师合计）。"),
     ("60", "2", "60名学生需要至少3名教师"),
     ("abc", "2", "学生人数"),
     ("0", "2", "学生人数应为1–1000之间的整数。"),
@@ -60,6 +64,29 @@ def test_change_headcount_follows_the_same_rules(client, db, slot, students, tea
     db.session.refresh(booking)
     db.session.refresh(slot)
     assert (booking.students, booking.teachers, slot.booked) == (40, 2, 42)
+
+
+def test_the_largest_total_shown_before_the_form_is_the_one_the_server_enforces(client, db):
+    """The venue's safe occupancy limits a bigger group too: the page says the largest total the
+    server accepts, a refusal says it again in totals, and the new total is confirmed."""
+    venue = create_venue("化工安全体验馆", safe_occupancy=60)
+    event = create_event()
+    slot = create_slot(event, venue, capacity=100)
+    create_booking(create_slot(event, venue, capacity=100,
+                               starts_at=slot.starts_at + timedelta(minutes=30)),
+                   students=8, teachers=2)
+    booking = create_booking(slot, students=20, teachers=2)  # 32 of 60 in the venue then
+    db.session.commit()
+    assert 'data-most="50"' in text(client.get(f"/b/{booking.manage_token}"))
+    refused = client.post(f"/b/{booking.manage_token}/headcount",
+                          data={"students": "47", "teachers": "4"})
+    assert refused.status_code == 422
+    assert ("该时段场馆在场人数将超过安全上限：贵团现为22人，改为51人需再增加29人，目前只能再增加28人，"
+            "最多可改为50人（学生和带队教师合计）。") in text(refused)
+    accepted = client.post(f"/b/{booking.manage_token}/headcount",
+                           data={"students": "46", "teachers": "4"}, follow_redirects=True)
+    assert "人数已改为学生46人、教师4人，合计50人，入场码不变。" in text(accepted)
+    assert 'data-most="50"' in text(accepted)
 
 
 def test_change_headcount_after_the_deadline_is_refused(client, db, pinned):

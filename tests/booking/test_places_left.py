@@ -14,11 +14,11 @@ from visitorapp.booking import capacity
 from visitorapp.extensions import db as _db
 
 
-def accepts(slot, persons: int) -> bool:
+def accepts(slot, persons: int, *, visitors: bool = True) -> bool:
     """Would the one capacity function take ``persons`` now? Tried in a savepoint, rolled back."""
     savepoint = _db.session.begin_nested()
     try:
-        capacity.take_places(slot, persons)
+        capacity.take_places(slot, persons, visitors=visitors)
         return True
     except capacity.CapacityError:
         return False
@@ -70,6 +70,13 @@ def test_the_number_shown_before_the_form_is_the_one_the_server_enforces(client,
     else:
         page = client.get(f"/book/{slot.id}").get_data(as_text=True)
         assert "已达上限" in page and 'id="booking-form"' not in page
+        # No room by the same count: the waiting list is offered, on the slot's page and already
+        # in the picker (the slot itself still has places), and it takes the group.
+        assert f"/book/{slot.id}/waitlist" in page and f"/book/{slot.id}/waitlist" in picker
+        joined = client.post(f"/book/{slot.id}/waitlist", data=form_data(
+            slot_id=str(slot.id), students="20", teachers="2", leader_mobile="13800000003",
+            email="wait@example.com"))
+        assert joined.status_code == 302, joined.get_data(as_text=True)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

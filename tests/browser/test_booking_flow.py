@@ -109,13 +109,16 @@ def test_teacher_changes_headcount_then_cancels_from_the_manage_link(phone, live
     db.session.commit()
 
     phone.goto(f"{live_server}/b/{booking.manage_token}")
+    # Before the form, the largest total the server will then accept (60 places, 22 held).
+    expect(phone.locator(".headcount-most")).to_contain_text("最多可改为 60 人")
     phone.get_by_label("学生人数").fill("30")
     expect(phone.locator(".live-hint")).to_have_text(
         "30 名学生（小学）至少需要 3 名带队教师，当前 2 名，还差 1 名。")
     phone.get_by_label("带队教师人数").fill("3")
     phone.get_by_role("button", name="保存人数").click()
-    expect(phone.get_by_role("status")).to_have_text("人数已修改，入场码不变。")
-    expect(phone.locator(".facts")).to_contain_text("学生 30 人，教师 3 人")
+    # The new total, not only the increase.
+    expect(phone.get_by_role("status")).to_have_text("人数已改为学生30人、教师3人，合计33人，入场码不变。")
+    expect(phone.locator(".facts")).to_contain_text("学生 30 人，教师 3 人，合计 33 人")
 
     dialogs = []
     phone.once("dialog", lambda d: (dialogs.append(d.message), d.accept()))

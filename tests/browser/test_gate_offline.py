@@ -56,3 +56,24 @@ def test_unknown_code_is_refused_offline(phone, gate_day, live_server, db, fake_
     phone.context.set_offline(False)
     expect(phone.locator("#queue")).to_have_text("待同步 0 条")
     assert [r.result for r in stored(db)] == ["forged"]
+
+
+def test_offline_answers_show_the_groups_plates(phone, gate_day, live_server, db,
+                                                fake_camera_file):
+    from visitorapp.vehicles import services as vehicles
+    blank_camera(fake_camera_file)
+    _, _, booking, token = gate_world(db, school_name="株洲市南方中学")
+    vehicles.set_transport(booking, vehicles.TransportDetails("coach", 2, ["湘A12345", "湘AD12345"],
+                                                              "东门"))
+    db.session.commit()
+    phone.clock.set_fixed_time(gate_day)
+    sign_in(phone, live_server)
+    expect(phone.locator("#cache")).to_have_attribute("data-count", "1")
+    phone.context.set_offline(True)
+    expect(phone.locator("#net")).to_have_text("离线")
+    phone.locator("#scan-input").focus()
+    phone.keyboard.type(token)
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#outcome-title")).to_have_text("✔ 放行（离线）")
+    expect(phone.locator("#outcome-booking")).to_contain_text("大巴 2辆：湘A12345、湘AD12345")
+    assert stored(db) == []  # decided on the phone, from the cached list

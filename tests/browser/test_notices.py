@@ -1,5 +1,5 @@
 """An organizer closes a slot for a reason; the teacher sees the notice on the management page,
-moves in one tap, and the notice mail arrives at a real SMTP server."""
+moves in one tap, and the notice mail and then the move's mail arrive at a real SMTP server."""
 from datetime import timedelta
 
 import pytest
@@ -53,3 +53,9 @@ def test_closure_notice_one_tap_move_and_mail(page, phone, live_server, db, app,
     moved = db.session.scalar(sa.select(Booking).where(Booking.id == booking.id)
                               .execution_options(populate_existing=True))
     assert moved.slot_id == later.id
+    # The move's own mail (the new time, the same QR code) reaches the teacher too.
+    with app.app_context():
+        assert send_due(now=utcnow())["sent"] == 1
+    moved_mail = smtp_server.messages[-1]
+    assert moved_mail["X-Envelope-To"] == "wang@school.cn"
+    assert "预约时间已变更" in moved_mail["Subject"] and booking.reference in moved_mail["Subject"]

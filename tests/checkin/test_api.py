@@ -195,3 +195,40 @@ def test_openapi_documents_the_checkin_api(client, db):
     from visitorapp.checkin.models import CheckInResult
     results = doc["components"]["schemas"]["CheckIn"]["properties"]["result"]["enum"]
     assert results == [r.value for r in CheckInResult]
+
+
+def test_offline_list_costs_the_same_statements_for_two_groups_or_eight(client, login, db, venue):
+    """The day's list loads slots, events and venues with the tickets, not once per ticket."""
+    from tests.perf.statements import recording
+    login(create_user(Role.GATE, venues=[venue]))
+
+    def statements_for_list(groups: int) -> int:
+        db.session.commit()
+        db.session.expire_all()
+        with recording() as rec:
+            tickets = client.get("/api/v1/checkins/tickets").get_json()["tickets"]
+        assert len(tickets) == groups
+        return rec.count
+
+    for _ in range(2):
+        booking_today(venue)
+    two = statements_for_list(2)
+    for _ in range(6):
+        booking_today(venue)
+    assert statements_for_list(8) == two
+
+
+def test_offline_list_carries_the_plates_read_once_for_all_groups(client, login, db, venue):
+    from tests.perf.statements import recording
+    from visitorapp.vehicles import services as vehicles
+    bookings = [booking_today(venue)[0] for _ in range(3)]
+    for n, booking in enumerate(bookings[:2]):
+        vehicles.set_transport(booking, vehicles.TransportDetails("coach", 1, [f"湘A1234{n}"], "东门"))
+    references = [b.reference for b in bookings]
+    login(create_user(Role.GATE, venues=[venue]))
+    db.session.expire_all()  # nothing about the vehicles is known before the request
+    with recording() as rec:
+        tickets = client.get("/api/v1/checkins/tickets").get_json()["tickets"]
+    assert {t["reference"]: t["vehicles"] for t in tickets} == {
+        references[0]: "大巴 1辆：湘A12340", references[1]: "大巴 1辆：湘A12341", references[2]: ""}
+    assert sum(s.startswith("SELECT transport.") for s in rec.statements) == 1, str(rec)

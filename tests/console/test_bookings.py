@@ -63,6 +63,7 @@ def test_headcount_change_after_the_deadline(client, db, pinned, world, organize
     response = client.post(f"/console/bookings/{booking.id}/headcount",
                            data={"students": 40, "teachers": 3})
     assert response.status_code == 302
+    assert "人数已修改为43人（学生40人、教师3人）" in client.get(response.location).get_data(as_text=True)
     db.session.refresh(booking), db.session.refresh(slot)
     assert (booking.students, booking.teachers, slot.booked) == (40, 3, 43)
     entry = audit_actions(db, "booking.headcount")[-1]

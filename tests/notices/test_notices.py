@@ -131,3 +131,61 @@ def test_a_reopened_slot_no_longer_shows_its_closure(client, db, login):
     assert client.post(f"/console/slots/{slot.id}/reopen").status_code == 302
     client.post("/logout")
     assert "场次暂停" not in text(client.get(f"/b/{booking.manage_token}"))
+
+
+def test_a_registrant_of_a_closed_slot_moves_in_one_tap_after_the_change_deadline(
+        client, db, time_machine):
+    clinic = create_event(name="简历门诊", mode="individual")
+    closed = create_individual_slot(event=clinic, capacity=3)
+    later = create_individual_slot(event=clinic, capacity=3,
+                                   starts_at=closed.starts_at + timedelta(hours=3))
+    create_individual_slot(capacity=3, starts_at=closed.starts_at + timedelta(hours=1))  # other event
+    registration = register(closed)
+    services.close_slot(closed, "停电检修")
+    db.session.commit()
+    [mail] = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.kind == "registration.notice")).all()
+    assert "一键改约" in mail.body_text and registration.manage_token in mail.body_text
+
+    # Two hours before the slot: the registrant's own 改约 is closed (24 h), the closure's is not.
+    time_machine.move_to(closed.starts_at - timedelta(hours=2), tick=False)
+    page = text(client.get(f"/my/{registration.manage_token}"))
+    assert "场次暂停：停电检修" in page and page.count("改约到此场次") == 1  # same event only
+    assert "不改约，取消报名" in page
+    response = client.post(f"/my/{registration.manage_token}/notice-move",
+                           data={"slot_id": later.id})
+    assert response.status_code == 302
+    assert "改约成功" in text(client.get(response.headers["Location"]))
+    db.session.expire_all()
+    assert registration.slot_id == later.id
+    assert (closed.booked, later.booked) == (0, 1)
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "registration.move"))
+    assert entry.actor == "报名人（变更通知一键改约）"
+    assert "场次暂停" not in text(client.get(f"/my/{registration.manage_token}"))
+
+
+def test_a_registrant_cannot_use_the_closure_move_on_an_open_slot(client, db):
+    clinic = create_event(name="简历门诊", mode="individual")
+    slot = create_individual_slot(event=clinic, capacity=3)
+    later = create_individual_slot(event=clinic, capacity=3,
+                                   starts_at=slot.starts_at + timedelta(hours=3))
+    registration = register(slot)
+    db.session.commit()
+    response = client.post(f"/my/{registration.manage_token}/notice-move",
+                           data={"slot_id": later.id}, follow_redirects=True)
+    assert "原场次没有暂停" in text(response)
+    db.session.expire_all()
+    assert registration.slot_id == slot.id
+
+
+def test_a_registrant_of_a_closed_slot_may_cancel_from_the_notice(client, db):
+    slot = create_individual_slot(capacity=3)
+    registration = register(slot)
+    services.close_slot(slot, "暴雨")
+    db.session.commit()
+    page = text(client.get(f"/my/{registration.manage_token}"))
+    assert "目前同一活动没有其他仍有名额的场次" in page
+    response = client.post(f"/my/{registration.manage_token}/cancel", data={})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert not registration.is_active and slot.booked == 0

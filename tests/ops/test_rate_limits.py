@@ -148,6 +148,7 @@ LIMITED = {
     "booking.move": ("POST", lambda w: f"/b/{w.booking.manage_token}/move"),
     "registration.move": ("POST", lambda w: f"/my/{w.registration.manage_token}/move"),
     "notices.move": ("POST", lambda w: f"/b/{w.booking.manage_token}/notice-move"),
+    "notices.move_registration": ("POST", lambda w: f"/my/{w.registration.manage_token}/notice-move"),
     "vehicles.update": ("POST", lambda w: f"/b/{w.booking.manage_token}/vehicles"),
     "registration.new": ("POST", lambda w: f"/r/{w.individual_slot.id}"),
     "registration.cancel": ("POST", lambda w: f"/my/{w.registration.manage_token}/cancel"),

@@ -15,10 +15,11 @@ from visitorapp.checkin.devices import create_device
 
 #: Statements per request. Booking: slot (with event, edition, venue), duplicate check, slot,
 #: campus day, venue lock + overlap, mobile and school shares, reference, savepoint + insert,
-#: audit; the API also queues the confirmation mail (dedupe check, savepoint + insert), and its
-#: answer says how many places the slot still has after this booking (``bookable``: the
-#: venue's overlapping slots and the campus day, read after the booking took its places).
-BOOKING_API = 19
+#: audit; the API also queues the confirmation mail (one INSERT … ON CONFLICT (dedupe_key) DO
+#: NOTHING; it was a look-up, a savepoint, the insert and its release), and its answer says how
+#: many places the slot still has after this booking (``bookable``: the venue's overlapping
+#: slots and the campus day, read after the booking took its places).
+BOOKING_API = 16
 #: The form also records how the group arrives (车辆信息): the edition's vehicle settings and the
 #: group's transport row.
 BOOKING_FORM = 15
@@ -32,7 +33,9 @@ CHECKIN_EXIT = 11
 CHECKIN_REFUSAL = 10      # a decision refused under the ticket's lock (already checked out)
 CHECKIN_UNKNOWN = 5        # a token that is no ticket: no lock taken
 CHECKIN_REPLAY = 4         # device, client_id, the stored scan with everything its answer shows, plates
-TICKET_PAGE = 2            # the ticket with its slot; the change notices that concern it
+#: The ticket page (确认函): the ticket with its slot; the change notices that concern it; the
+#: group's 车辆信息 with its plates (one primary-key read: the 确认函 names the buses the gate expects).
+TICKET_PAGE = 3
 
 
 def within(rec, statements: int, commits: int = 1) -> None:

@@ -62,6 +62,7 @@ ACCESS = {
     # change notices (organizers send; a group moves from a closed slot through its link)
     "notices.index": staff(Role.ORGANIZER),
     "notices.move": TOKEN,
+    "notices.move_registration": TOKEN,
     # vehicles (车辆信息): the group's link, 保卫处's lists, the organizers' settings
     "vehicles.update": TOKEN,
     "vehicles.day_list": staff(Role.SECURITY, Role.ORGANIZER),

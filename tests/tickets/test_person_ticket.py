@@ -1,5 +1,6 @@
 """Individual tickets (个人报名 and accepted waiting-list places): the same page, images and mail
 as a group's, reached from /my/<token>, resent by organizers."""
+import icalendar
 import pytest
 import sqlalchemy as sa
 
@@ -70,9 +71,18 @@ def test_confirmation_mail_carries_the_ticket_link_and_a_qr_the_gate_reads(runne
     token = tokens.token_for(registration)
     text, html = body(mail, "plain"), body(mail, "html")
     assert f"http://localhost/ticket/{token}" in text and 'src="cid:ticket-qr"' in html
-    png = attachments(mail)[f"ticket-{registration.reference}.png"]
+    files = attachments(mail)
+    png = files[f"ticket-{registration.reference}.png"]
     [decoded] = decode_qr(png.get_content())
     assert holder_for_token(decoded) == registration
+    # The calendar entry, as a group's confirmation has it (the same builder).
+    ics = files[f"visit-{registration.reference}.ics"]
+    assert ics.get_content_type() == "text/calendar"
+    [event] = icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")
+    assert event.decoded("dtstart") == registration.slot.starts_at
+    assert "简历门诊（简历门诊专区）" in str(event["summary"])
+    assert "全国化学会科普基地·精艺楼" in str(event["location"])
+    assert f"/ticket/{token}" in str(event["description"])
 
 
 def test_the_recovery_mail_has_the_registration_ticket_link(client, db, registration):

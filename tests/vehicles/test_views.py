@@ -17,15 +17,6 @@ from visitorapp.vehicles import services
 from visitorapp.vehicles.models import Transport, VehicleSettings
 
 
-@pytest.fixture
-def slot(db):
-    slot = create_slot(capacity=300)
-    db.session.add(VehicleSettings(edition_id=slot.event.edition_id, entrances="东门\n北门",
-                                   daily_limit=3))
-    db.session.commit()
-    return slot
-
-
 def _vehicles(**kw):
     return {"arrival": "coach", "vehicle_count": "2", "plates": "湘A12345\n湘ad12345",
             "entrance": "东门", **kw}
@@ -40,6 +31,22 @@ def test_booking_with_two_buses_holds_them_at_the_entrance(client, db, slot):
     assert services.entrance_day_vehicles(slot.event.edition_id, "东门", slot.local_day) == 2
     page = text(client.get(f"/b/{booking.manage_token}"))
     assert "大巴 2辆：湘A12345、湘AD12345" in page
+
+
+def test_the_confirmation_mail_and_the_later_mails_name_the_vehicles(client, db, slot):
+    from visitorapp.outbox.models import OutboxMessage
+    response = client.post(f"/book/{slot.id}", data={**form_data(email="wang@example.com"),
+                                                      **_vehicles(vehicle_count="3")})
+    assert response.status_code == 302, text(response)
+    [confirmed] = db.session.scalars(sa.select(OutboxMessage)).all()
+    line = "大巴 3辆：湘A12345、湘AD12345（1辆车牌待补充），东门进校"
+    assert f"到校方式：{line}" in confirmed.body_text and line in confirmed.body_html
+    # A later mail (a cancellation here) looks the vehicles up as they are then.
+    booking = db.session.scalar(sa.select(Booking))
+    client.post(f"/b/{booking.manage_token}/cancel", data={})
+    cancelled = db.session.scalar(sa.select(OutboxMessage).where(
+        OutboxMessage.kind == "booking.cancelled"))
+    assert line in cancelled.body_text
 
 
 @pytest.mark.parametrize(("fields", "message"), [

@@ -1,7 +1,8 @@
 """JSON API for group bookings (/api/v1/slots, /api/v1/bookings), documented in openapi.json.
 
-The same form class and the same service as the web form decide every rule, so an app or a
-partner school's system gets exactly the Chinese messages a teacher sees on the page.
+The same form class and the same services as the web form decide every rule (vehicles
+included: ``vehicles.book``), so an app or a partner school's system gets exactly the Chinese
+messages a teacher sees on the page.
 """
 from datetime import date, datetime
 
@@ -16,12 +17,13 @@ from ..programme.models import Slot
 from ..tickets import tokens
 from ..timeutil import local, utcnow
 from ..validators import MAX_ID, day_error
+from ..vehicles import booking_form as vehicles
+from ..vehicles.services import transport_of
 from . import capacity, rules, services
 from .capacity import CapacityError
 from .forms import ApiBookingForm
 
 bp = api_blueprint("booking_api", __name__)
-
 
 
 @bp.get("/slots")
@@ -61,8 +63,9 @@ def create_booking():
     try:
         slot = _slot(form.slot_id.data)
         details = form.details()
-        body = atomic(_create, slot, details, now)
-    except rules.RuleError as exc:
+        transport = vehicles.details_from_json(payload)
+        body = atomic(_create, slot, details, transport, now)
+    except (rules.RuleError, vehicles.VehicleError) as exc:  # nothing was stored
         return _rule_response(exc)
     except CapacityError as exc:  # full: say where, and which slots still have room
         alternatives = services.alternatives(slot, details.headcount, now)
@@ -78,15 +81,17 @@ def create_booking():
     return response
 
 
-def _create(slot: Slot, details: services.GroupDetails, now: datetime) -> dict:
-    """One unit of work: book, and describe the booking before the commit (no reloads)."""
-    booking = services.create_booking(slot, details, source="api", now=now)
+def _create(slot: Slot, details: services.GroupDetails, transport, now: datetime) -> dict:
+    """One unit of work: book (with the vehicles, if given), and describe the booking before the
+    commit (no reloads). Without vehicles nothing about them is stored or looked up."""
+    booking = vehicles.book(slot, details, transport, source="api", now=now)
     manage_url = url_for("booking.manage", token=booking.manage_token, _external=True)
     return {
         "reference": booking.reference, "status": booking.status.value,
         "manage_url": manage_url, "ticket_url": ticket_url(booking),
         "students": booking.students, "teachers": booking.teachers,
-        "headcount": booking.headcount, "slot": slot_json(booking.slot, now)}
+        "headcount": booking.headcount, "slot": slot_json(booking.slot, now),
+        "transport": None if transport is None else vehicles.transport_json(transport_of(booking))}
 
 
 def slot_json(slot: Slot, now: datetime, *, left: int | None = None) -> dict:
@@ -144,10 +149,12 @@ def _slot(slot_id: int) -> Slot:
     return slot
 
 
-def _rule_response(exc: rules.RuleError):
+def _rule_response(exc: DomainError):
+    """A rule broken by the request (a RuleError or a VehicleError), on its field; a full
+    entrance says how many vehicles it still takes (``remaining``, 409)."""
     field = exc.field or "slot_id"
     response = jsonify({"error": exc.code, "message": exc.message, "field": field,
-                        "errors": {field: [exc.message]}})
+                        "errors": {field: [exc.message]}, **exc.details})
     response.status_code = exc.status
     return response
 

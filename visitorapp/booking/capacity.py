@@ -13,7 +13,8 @@ bookings never deadlock. A CapacityError or ShareExceeded leaves updates behind 
 transaction: the caller must roll back (the views and ``atomic`` do).
 """
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -93,26 +94,57 @@ def change_holder(slot: Slot, persons: int, old: shares.Holder, new: shares.Hold
     shares.take(edition_id, day, new, persons)
 
 
-def places_left(slots: Iterable[Slot], *, visitors: bool = True) -> dict[int, int]:
+def places_left(slots: Iterable[Slot], *, visitors: bool = True,
+                released: tuple[Slot, int] | None = None) -> dict[int, int]:
     """What can really be booked now at each slot, in persons (students and teachers together):
     the most ``take_places(slot, n, visitors=visitors)`` would accept — the slot's own places,
     the venue's safe occupancy over the slot's time (the same ``peak_occupancy`` the check uses)
     and, for visitors, the campus day's cap. A closed slot has none. Three queries, whatever the
     number of slots, so the picker can show it for every slot it lists.
 
+    ``released``: (slot, persons) given back just before taking — a group's move releases its
+    old places first, so they count neither at the venue then nor on that day.
+
     A group's daily fair share (``shares``) depends on who is booking, so it is not in here.
     """
     slots = list(slots)
-    if not slots:
-        return {}
-    left = {s.id: (s.remaining if s.is_open else 0) for s in slots}
-    _limit_by_venue(slots, left)
+    left = _left_at_venues(slots, released)
     if visitors:
-        _limit_by_campus_day([s for s in slots if not s.is_rehearsal], left)
+        _limit_by_campus_day([s for s in slots if not s.is_rehearsal], left, released)
     return {slot_id: max(0, n) for slot_id, n in left.items()}
 
 
-def _limit_by_venue(slots: list[Slot], left: dict[int, int]) -> None:
+class PersonPlaces(NamedTuple):
+    """What one person can take at a slot of an individual event (个人报名): our own students do
+    not count against the campus day's cap, visitors do (``take_places(…, visitors=…)``)."""
+
+    #: 本校学生: the slot and the venue at that time (``places_left(…, visitors=False)``).
+    students: int
+    #: 校外人员: the campus day's cap as well (``places_left(…, visitors=True)``).
+    visitors: int
+
+
+def person_places_left(slots: Iterable[Slot]) -> dict[int, PersonPlaces]:
+    """``places_left`` for both kinds of registrant at once, sharing the venue's queries: what the
+    registration pages, their API and the waiting list show and decide by."""
+    slots = list(slots)
+    students = {slot_id: max(0, n) for slot_id, n in _left_at_venues(slots).items()}
+    visitors = dict(students)
+    _limit_by_campus_day([s for s in slots if not s.is_rehearsal], visitors)
+    return {slot_id: PersonPlaces(n, max(0, visitors[slot_id])) for slot_id, n in students.items()}
+
+
+def _left_at_venues(slots: list[Slot], released: tuple[Slot, int] | None = None
+                    ) -> dict[int, int]:
+    """The slot's own places, limited by its venue's safe occupancy over its time (0 if closed)."""
+    left = {s.id: (s.remaining if s.is_open else 0) for s in slots}
+    if slots:
+        _limit_by_venue(slots, left, released)
+    return left
+
+
+def _limit_by_venue(slots: list[Slot], left: dict[int, int],
+                    released: tuple[Slot, int] | None = None) -> None:
     at_venues = [s for s in slots if s.venue_id is not None and left[s.id] > 0]
     if not at_venues:
         return
@@ -127,11 +159,23 @@ def _limit_by_venue(slots: list[Slot], left: dict[int, int]) -> None:
         .where(Slot.venue_id.in_(venue_ids),
                Slot.starts_at < max(s.ends_at for s in at_venues),
                Slot.ends_at > min(s.starts_at for s in at_venues))).all()
+    if released is not None:  # as release_places leaves them: never below nothing
+        rows = [_Booked(r.id, r.venue_id, r.starts_at, r.ends_at,
+                        max(0, r.booked - released[1]) if r.id == released[0].id else r.booked)
+                for r in rows]
     for slot in at_venues:
         # The rows _check_venue reads for this slot, with their booked counts as they are now.
         overlapping = [r for r in rows if r.venue_id == slot.venue_id
                        and r.starts_at < slot.ends_at and r.ends_at > slot.starts_at]
         left[slot.id] = _venue_room(slot.id, overlapping, safe[slot.venue_id], left[slot.id])
+
+
+class _Booked(NamedTuple):
+    id: int
+    venue_id: int
+    starts_at: datetime
+    ends_at: datetime
+    booked: int
 
 
 def _venue_room(slot_id: int, overlapping, safe: int, most: int) -> int:
@@ -149,7 +193,8 @@ def _venue_room(slot_id: int, overlapping, safe: int, most: int) -> int:
     return low
 
 
-def _limit_by_campus_day(slots: list[Slot], left: dict[int, int]) -> None:
+def _limit_by_campus_day(slots: list[Slot], left: dict[int, int],
+                         released: tuple[Slot, int] | None = None) -> None:
     keys = {s.id: (s.event.edition_id, s.local_day) for s in slots}
     if not keys:
         return
@@ -162,6 +207,10 @@ def _limit_by_campus_day(slots: list[Slot], left: dict[int, int]) -> None:
     booked = {(r.edition_id, r.day): r.booked for r in db.session.execute(
         sa.select(CampusDay.edition_id, CampusDay.day, CampusDay.booked)
         .where(CampusDay.edition_id.in_(edition_ids)))}
+    if released is not None and not released[0].is_rehearsal:
+        key = _edition_day(released[0])
+        if key in booked:
+            booked[key] = max(0, booked[key] - released[1])
     for slot_id, key in keys.items():
         left[slot_id] = min(left[slot_id], caps[key[0]] - booked.get(key, 0))
 

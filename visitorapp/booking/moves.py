@@ -1,7 +1,8 @@
 """改约: move a booking to another slot through its management link, before the change deadline.
 
 A registration moves the same way (``registration.views.move``): both features serve this page,
-each with its own service to move and its own alternatives.
+each with its own service to move and its own alternatives. A closure notice's one-tap move
+(``notices.views``) posts the same form here too (``move_posted``), with its own rule.
 """
 from collections.abc import Callable
 from datetime import datetime
@@ -27,19 +28,33 @@ def changeable(slot: Slot, now: datetime) -> bool:
 
 
 def move_page(subject, *, kind: str, move: Callable[..., object],
-              alternatives: Callable[[object, datetime], list[Slot]], manage_url: str):
+              alternatives: Callable[[object, datetime], list[Slot]],
+              places_left: Callable[[object, list[Slot]], dict[int, int]], manage_url: str):
     """The 改约 page of a booking or registration (``kind``): a valid POST moves it with
     ``move(subject, new_slot, now=now)`` in one transaction and returns to its management page;
-    otherwise the page shows the current slot and ``alternatives(subject, now)``, with any
-    refusal flashed. The clock is read once, here."""
+    otherwise the page shows the current slot and ``alternatives(subject, now)``, each with the
+    places ``places_left(subject, slots)`` says the move can really take there, with any refusal
+    flashed. The clock is read once, here."""
     now = utcnow()
     form = MoveForm()
     if subject.holds_places and form.validate_on_submit() and _moved(form, subject, move, now):
         return redirect(manage_url)
+    options = alternatives(subject, now) if subject.holds_places else []
     return render_template("booking/move.html", subject=subject, kind=kind, form=form,
-                           options=alternatives(subject, now) if subject.holds_places else [],
+                           options=options, left=places_left(subject, options),
                            changeable=changeable(subject.slot, now),
                            deadline=rules.change_deadline(subject.slot), back=manage_url)
+
+
+def move_posted(subject, *, move: Callable[..., object], manage_url: str):
+    """A one-tap move posted from another page (a closure notice's offers): the same form, the
+    same transaction and messages as the 改约 page, then back to the management page."""
+    form = MoveForm()
+    if not form.validate_on_submit():
+        flash("；".join(m for ms in form.errors.values() for m in ms), "error")
+    else:
+        _moved(form, subject, move, utcnow())
+    return redirect(manage_url)
 
 
 def _moved(form: MoveForm, subject, move, now: datetime) -> bool:

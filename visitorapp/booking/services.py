@@ -3,6 +3,7 @@
 Each function works inside the caller's transaction and only flushes; the caller commits once
 (``visitorapp.database.atomic``) so mail in the outbox and the audit entry commit with the booking.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,11 +64,16 @@ def get_slot(slot_id: int) -> Slot:
 
 
 def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
-                   enforce_window: bool = True, now: datetime) -> Booking:
+                   enforce_window: bool = True, now: datetime,
+                   also: Callable[[Booking], dict] | None = None) -> Booking:
     """Book a slot for a group, or raise a DomainError saying why not.
 
     Public sources ("web", "api"; a waiting-list acceptance is "web") need a published event and,
     above the edition's approval threshold, an organizer's review (the booking is then pending).
+
+    ``also(booking)``: what another feature records with the booking (its vehicles), after the
+    places and before anyone hears of the booking, so the confirmation mail already shows it;
+    the dict it returns rides along with ``booking_created`` into the mail's context.
     ``now`` comes from the caller (a view's clock, a CLI's, the demo's seed moment).
     """
     if source != "staff":
@@ -101,8 +107,19 @@ def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
                summary=f"{booking.reference} {booking.headcount}人",
                after={"slot_id": slot.id, "students": booking.students,
                       "teachers": booking.teachers})
-    signals.booking_created.send(booking)
+    signals.booking_created.send(booking, **(also(booking) if also else {}))
     return booking
+
+
+#: Why a larger group does not fit, by CapacityError code.
+TOO_FEW_PLACES = {"slot_full": "该场次剩余名额不足", "venue_full": "该时段场馆在场人数将超过安全上限",
+                  "day_full": "全校当日接待人数将超过上限"}
+
+
+def most_headcount(booking: Booking) -> int:
+    """The largest total (students and teachers) the group can change to now: what the manage
+    page shows before the form, and what ``change_headcount`` then enforces."""
+    return booking.headcount + capacity.places_left([booking.slot])[booking.slot.id]
 
 
 def change_headcount(booking: Booking, students: int, teachers: int, *, actor: str | None = None,
@@ -122,17 +139,19 @@ def change_headcount(booking: Booking, students: int, teachers: int, *, actor: s
     delta = (students + teachers) - booking.headcount
     if delta > 0:
         try:
-            capacity.take_places(booking.slot, delta, holder=holder_of(booking))
+            with db.session.begin_nested():  # a refusal leaves the counts as they were …
+                capacity.take_places(booking.slot, delta, holder=holder_of(booking))
         except capacity.CapacityError as exc:
-            if exc.code != "slot_full":
+            if exc.code not in TOO_FEW_PLACES:
                 raise
-            # Say it in totals, as the teacher typed them, not only the increase.
-            remaining = exc.details.get("remaining", 0)
+            # … so the largest total that fits is read from them: said in totals, as the teacher
+            # typed them (the slot, the venue then, the campus day: what the manage page shows).
+            most = most_headcount(booking)
             raise capacity.CapacityError(
-                "slot_full", f"该场次剩余名额不足：贵团现为{booking.headcount}人，改为"
-                             f"{students + teachers}人需再增加{delta}人，场次只剩{remaining}人，"
-                             f"最多可改为{booking.headcount + remaining}人。",
-                remaining=remaining) from None
+                exc.code, f"{TOO_FEW_PLACES[exc.code]}：贵团现为{booking.headcount}人，改为"
+                          f"{students + teachers}人需再增加{delta}人，目前只能再增加"
+                          f"{most - booking.headcount}人，最多可改为{most}人（学生和带队教师合计）。",
+                remaining=most - booking.headcount) from None
     elif delta < 0:
         capacity.release_places(booking.slot, -delta, holder=holder_of(booking))
     booking.students, booking.teachers = students, teachers
@@ -221,7 +240,27 @@ def alternatives(slot: Slot, persons: int, now: datetime, limit: int = 6) -> lis
     """Other open group slots of the same edition that can really take ``persons`` and have not
     started at ``now`` (slot, venue at that time, campus day: ``capacity.places_left``), same
     event first, then soonest."""
-    candidates = list(db.session.scalars(
+    candidates = _other_group_slots(slot, persons, now, limit)
+    left = capacity.places_left(candidates)
+    return [s for s in candidates if left[s.id] >= persons][:limit]
+
+
+def move_targets(booking: Booking, now: datetime, limit: int = 6) -> list[Slot]:
+    """The slots ``move_booking`` can really take the group to at ``now`` (``places_for_move``)."""
+    candidates = _other_group_slots(booking.slot, booking.headcount, now, limit)
+    left = places_for_move(booking, candidates)
+    return [s for s in candidates if left[s.id] >= booking.headcount][:limit]
+
+
+def places_for_move(booking: Booking, slots: list[Slot]) -> dict[int, int]:
+    """What a move of ``booking`` can take at each slot: ``move_booking`` gives the group's places
+    back before taking the new ones, so they count neither at the venue then nor on that day."""
+    return capacity.places_left(slots, released=(booking.slot, booking.headcount))
+
+
+def _other_group_slots(slot: Slot, persons: int, now: datetime, limit: int) -> list[Slot]:
+    """Candidates for ``alternatives``: by the slots' own places only, same event first."""
+    return list(db.session.scalars(
         sa.select(Slot).join(Slot.event)
         .where(Event.edition_id == slot.event.edition_id, Slot.id != slot.id,
                Event.mode == ParticipationMode.GROUP, Slot.is_open.is_(True),
@@ -229,8 +268,6 @@ def alternatives(slot: Slot, persons: int, now: datetime, limit: int = 6) -> lis
                Slot.capacity - Slot.booked >= persons)
         .order_by(sa.case((Slot.event_id == slot.event_id, 0), else_=1), Slot.starts_at)
         .limit(limit * 4)))
-    left = capacity.places_left(candidates)
-    return [s for s in candidates if left[s.id] >= persons][:limit]
 
 
 def _require_holding(booking: Booking) -> None:

@@ -74,6 +74,7 @@ def new(slot_id: int):
     problem = rules.bookable_problem(slot, now)
     form_error = problem.message if problem else None
     alternatives = []
+    no_room = False  # refused for want of room: the waiting list may still take the group
     carried = is_carried_over()  # typed on a full slot's page: show it here, filled in
     if carried:
         pass
@@ -93,7 +94,7 @@ def new(slot_id: int):
                 form_error = exc.message
         except DomainError as exc:  # no room: slot, venue or campus day
             db.session.refresh(slot)
-            form_error = exc.message
+            form_error, no_room = exc.message, True
             alternatives = services.alternatives(slot, details.headcount, now)
         else:
             return redirect(url_for("booking.confirmation", token=manage_token))
@@ -108,6 +109,7 @@ def new(slot_id: int):
                            transport=transport, form_error=form_error, alternatives=alternatives,
                            left=left,
                            alternatives_left=capacity.places_left(alternatives),
+                           waitlist=slot.is_open and (left <= 0 or no_room),
                            show_form=problem is None and (request.method == "POST" or left > 0)), \
         status
 
@@ -145,8 +147,10 @@ def change_headcount(token: str):
         except DomainError as exc:
             flash(exc.message, "error")
         else:
-            flash("人数已修改，团队需经工作组审核，审核通过前入场码不能用于入场，结果将邮件通知。"
-                  if booking.is_pending else "人数已修改，入场码不变。", "success")
+            changed = (f"人数已改为学生{booking.students}人、教师{booking.teachers}人，"
+                       f"合计{booking.headcount}人")
+            flash(f"{changed}。团队需经工作组审核，审核通过前入场码不能用于入场，结果将邮件通知。"
+                  if booking.is_pending else f"{changed}，入场码不变。", "success")
             return redirect(url_for("booking.manage", token=token))
         db.session.refresh(booking)
     return _manage_page(booking, form), 422
@@ -177,9 +181,8 @@ def move(token: str):
     """改约: the teacher moves the group to another slot with room (before the change deadline)."""
     return moves.move_page(
         services.by_manage_token(token), kind="booking", move=services.move_booking,
-        alternatives=lambda booking, now: services.alternatives(booking.slot, booking.headcount,
-                                                                now, limit=30),
-        manage_url=url_for("booking.manage", token=token))
+        alternatives=lambda booking, now: services.move_targets(booking, now, limit=30),
+        places_left=services.places_for_move, manage_url=url_for("booking.manage", token=token))
 
 
 @bp.get("/privacy")
@@ -211,9 +214,11 @@ def _unavailable_message(slot: Slot) -> str:
 
 
 def _manage_page(booking, headcount: HeadcountForm):
+    changeable = booking.holds_places and moves.changeable(booking.slot, utcnow())
     return render_template("booking/manage.html", booking=booking, headcount=headcount,
                            cancel=CancelForm(), deadline=rules.change_deadline(booking.slot),
-                           changeable=booking.holds_places and moves.changeable(booking.slot, utcnow()))
+                           changeable=changeable,
+                           most=services.most_headcount(booking) if changeable else None)
 
 
 def _parse_day(value: str | None) -> date | None:

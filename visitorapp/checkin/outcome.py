@@ -170,7 +170,7 @@ def _exit(holder, state, venue, req) -> Decision:
 
 
 def _who(holder: Holder) -> str:
-    return holder.label if holder.is_group else f"个人报名 {holder.reference}（{holder.slot.event.name}）"
+    return holder.label if holder.is_group else f"个人报名 {holder.reference}（{holder.slot.title}）"
 
 
 def _persons(s: int, t: int, holder: Holder) -> str:

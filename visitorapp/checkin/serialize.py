@@ -5,10 +5,13 @@ from .holders import Holder
 from .models import CheckIn
 
 
-def holder_json(holder: Holder | None) -> dict | None:
-    """The ticket as the gate shows it: a group booking or an individual registration."""
+def holder_json(holder: Holder | None, *, vehicles_summary: str | None = None) -> dict | None:
+    """The ticket as the gate shows it: a group booking or an individual registration.
+    ``vehicles_summary``: the group's vehicles when the caller loaded them for many at once."""
     if holder is None:
         return None
+    if vehicles_summary is None:
+        vehicles_summary = vehicles.summary(holder.booking) if holder.is_group else ""
     slot = holder.slot
     students, teachers = holder.booked
     return {
@@ -20,7 +23,7 @@ def holder_json(holder: Holder | None) -> dict | None:
         "venue_id": slot.venue_id, "rehearsal": slot.is_rehearsal,
         "starts_at": slot.starts_at.isoformat(), "ends_at": slot.ends_at.isoformat(),
         "time": f"{format_time(slot.starts_at)}–{format_time(slot.ends_at)}",
-        "vehicles": vehicles.summary(holder.booking) if holder.is_group else "",
+        "vehicles": vehicles_summary,
     }
 
 

@@ -109,8 +109,10 @@ def booking_headcount(booking_id: int):
     """New numbers under the same capacity and ratio rules, past the teachers' deadline too."""
     booking = db.get_or_404(Booking, booking_id)
     form = HeadcountForm()
+    students, teachers = form.students.data, form.teachers.data
     if form.validate_on_submit() and perform(
-            form, "人数已修改，入场码不变。", booking_services.change_headcount, booking,
+            form, f"人数已修改为{students + teachers}人（学生{students}人、教师{teachers}人），入场码不变。",
+            booking_services.change_headcount, booking,
             form.students.data, form.teachers.data, actor=_actor(), enforce_deadline=False,
             review=False, now=utcnow(), reload=booking):
         return _back_to(booking)

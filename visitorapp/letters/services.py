@@ -105,9 +105,8 @@ def letter_for(booking: Booking) -> Letter:
     values = {
         "学校": booking.school_name, "日期": f"{slot.local_day.year}年{format_day(slot.local_day)}",
         "时间": f"{format_time(slot.starts_at)}–{format_time(slot.ends_at)}",
-        "地点": (f"湖南化工职业技术学院{venue.name}{' · ' + venue.building if venue.building else ''}"
-               if venue else "湖南化工职业技术学院"),
-        "活动": slot.event.name,
+        "地点": f"湖南化工职业技术学院{venue.place}" if venue else "湖南化工职业技术学院",
+        "活动": slot.title,
         "活动内容": " ".join((slot.event.content or DEFAULT_CONTENT).split()),
         "学生人数": str(booking.students), "教师人数": str(booking.teachers),
         "领队": booking.leader_name, "领队电话": booking.leader_mobile,

@@ -1,10 +1,10 @@
-"""Notice forms: the organizer's notice, and the group's one-tap move from a closure."""
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+"""Notice forms: the organizer's notice (the one-tap move posts booking's MoveForm)."""
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from ..console.forms import _free_text
-from ..forms import ChineseForm, choice_id, existing_id
+from ..forms import ChineseForm, choice_id
 from .models import NoticeScope
 
 
@@ -20,8 +20,3 @@ class NoticeForm(ChineseForm):
                         description="如：雨天方案、入口调整")
     body = TextAreaField("内容", validators=[DataRequired("请填写通知内容。"),
                                            _free_text("通知内容", 1000)])
-
-
-class MoveOfferForm(ChineseForm):
-    slot_id = IntegerField("新场次", validators=[InputRequired("请选择新场次。"),
-                                             existing_id("所选场次不存在，请重新选择。")])

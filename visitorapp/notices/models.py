@@ -63,7 +63,7 @@ class Notice(db.Model):
         from ..timeutil import format_day, format_time
         if self.scope == NoticeScope.SLOT and self.slot is not None:
             where = f" {self.slot.venue.name}" if self.slot.venue else ""
-            return (f"{self.slot.event.name} {format_day(self.slot.local_day)} "
+            return (f"{self.slot.title} {format_day(self.slot.local_day)} "
                     f"{format_time(self.slot.starts_at)}{where}")
         if self.scope == NoticeScope.VENUE_DAY and self.venue is not None and self.day:
             return f"{self.venue.name} {format_day(self.day)}全天"

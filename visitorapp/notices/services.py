@@ -1,5 +1,5 @@
 """Notice operations: send a notice to everyone it concerns, find the notices a slot's holders
-see, close a slot for a reason, and the one-tap move a closure offers.
+see, close a slot for a reason, and the one-tap move a closure offers its groups and registrants.
 
 Like every service, these only flush: the caller commits once, so the notice, its mails in the
 outbox and the audit entry commit together or not at all.
@@ -18,6 +18,7 @@ from ..console import services as console_services
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Edition, Event, Slot, Venue
+from ..registration import services as registration_services
 from ..registration.models import Registration, RegistrationStatus
 from ..timeutil import local_day_bounds
 from . import mails
@@ -58,13 +59,14 @@ def send_notice(edition: Edition, scope: NoticeScope, title: str, body: str, *,
 
 def close_slot(slot: Slot, reason: str) -> Notice:
     """Close a slot for a reason (停电、天气) and tell every group and registrant in it. Nothing is
-    released: each group chooses, from the notice, a move to a slot with room or a cancellation."""
+    released: each group and registrant chooses, from the notice, a move to a slot with room or a
+    cancellation."""
     console_services.close_slot(slot, reason)
     reason = reason.strip()
     return send_notice(
         slot.event.edition, NoticeScope.SLOT, f"场次暂停：{reason}",
-        f"因{reason}，本场次暂停接待。已预约的团体可在管理页面一键改约到其他仍有名额的场次，"
-        "或取消预约；不改约也不取消的，请与活动周工作组联系确认安排。",
+        f"因{reason}，本场次暂停接待。已预约的团体和报名的个人可在管理页面一键改约到其他仍有名额的"
+        "场次，或取消；不改约也不取消的，请与活动周工作组联系确认安排。",
         slot=slot, closes_slot=True)
 
 
@@ -97,22 +99,39 @@ def affected_registrations(notice: Notice) -> list[Registration]:
         .order_by(Registration.id)))
 
 
-def move_offers(booking: Booking, now: datetime, limit: int = 6) -> list[Slot]:
-    """Slots with room a group in a closed slot may move to in one tap (none otherwise)."""
-    if not booking.holds_places or booking.slot.is_open:
+def move_offers(subject: Booking | Registration, now: datetime, limit: int = 6) -> list[Slot]:
+    """Slots with room the holder of a closed slot may move to in one tap (none otherwise): a
+    group to the week's group slots that take it, a registrant to the same event's other slots
+    (the slots each one's own 改约 page offers)."""
+    if not subject.holds_places or subject.slot.is_open:
         return []
-    return booking_services.alternatives(booking.slot, booking.headcount, now, limit=limit)
+    if isinstance(subject, Registration):
+        return registration_services.other_slots(subject, now)[:limit]
+    return booking_services.move_targets(subject, now, limit=limit)
 
 
-def move_from_closed(booking: Booking, new_slot: Slot, now: datetime) -> None:
-    """The one-tap move a closure offers: allowed after the change deadline too (the college
-    closed the slot, not the school), under every other rule of a move."""
-    if not booking.holds_places:
-        raise rules.RuleError("cancelled", "该预约已取消。")
-    if booking.slot.is_open:
+def move_offers_with_places(subject: Booking | Registration, now: datetime) -> list[tuple[Slot, int]]:
+    """``move_offers``, each with the places the move can really take there (persons)."""
+    offers = move_offers(subject, now)
+    places_for_move = (registration_services.places_for_move if isinstance(subject, Registration)
+                       else booking_services.places_for_move)
+    left = places_for_move(subject, offers)
+    return [(slot, left[slot.id]) for slot in offers]
+
+
+def move_from_closed(subject: Booking | Registration, new_slot: Slot, *, now: datetime) -> None:
+    """The one-tap move a closure offers a group or a registrant: allowed after the change
+    deadline too (the college closed the slot, not the holder), under every other rule of a move."""
+    if not subject.holds_places:
+        raise rules.RuleError("cancelled", "已取消，无法改约。")
+    if subject.slot.is_open:
         raise rules.RuleError("slot_open", "原场次没有暂停，请通过“改约”按常规规则调整。")
-    booking_services.move_booking(booking, new_slot, actor="领队（变更通知一键改约）",
-                                  enforce_deadline=False, now=now)
+    if isinstance(subject, Registration):
+        registration_services.move_registration(
+            subject, new_slot, actor="报名人（变更通知一键改约）", enforce_deadline=False, now=now)
+    else:
+        booking_services.move_booking(subject, new_slot, actor="领队（变更通知一键改约）",
+                                      enforce_deadline=False, now=now)
 
 
 def _concerns(notice: Notice):

@@ -1,4 +1,5 @@
-"""Notices: the organizers' page to send them, and the group's one-tap move from a closed slot.
+"""Notices: the organizers' page to send them, and the one-tap move from a closed slot (a group's
+through its management link, a registrant's through theirs), posted to ``booking.moves``.
 
 The notices themselves are shown by the management and ticket pages through the
 ``notices_for(slot)`` template global.
@@ -10,15 +11,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from .. import ratelimits
+from ..booking import moves
 from ..booking import services as booking_services
 from ..console.blueprint import edition_or_404, field_error, organizer_required
 from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Event, Slot, Venue
+from ..registration import services as registration_services
 from ..timeutil import format_day, format_time, utcnow
 from . import services
-from .forms import MoveOfferForm, NoticeForm
+from .forms import NoticeForm
 from .models import Notice
 
 bp = Blueprint("notices", __name__)
@@ -53,22 +56,17 @@ def index():
 @ratelimits.public_form()
 def move(token: str):
     """One tap from a closure notice: the group moves to the chosen slot with room."""
-    booking = booking_services.by_manage_token(token)
-    form = MoveOfferForm()
-    if not form.validate_on_submit():
-        flash("；".join(m for ms in form.errors.values() for m in ms), "error")
-        return redirect(url_for("booking.manage", token=token))
-    new_slot = db.session.get(Slot, form.slot_id.data)
-    try:
-        if new_slot is None:
-            raise DomainError("slot_not_found", "场次不存在。")
-        atomic(services.move_from_closed, booking, new_slot, utcnow())
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(f"已改约到 {format_day(new_slot.local_day)} {format_time(new_slot.starts_at)} "
-              f"{new_slot.event.name}，入场码不变。", "success")
-    return redirect(url_for("booking.manage", token=token))
+    return moves.move_posted(booking_services.by_manage_token(token), move=services.move_from_closed,
+                             manage_url=url_for("booking.manage", token=token))
+
+
+@bp.post("/my/<token>/notice-move")
+@ratelimits.public_form()
+def move_registration(token: str):
+    """One tap from a closure notice: the registrant moves to another slot of the same event."""
+    return moves.move_posted(registration_services.by_manage_token(token),
+                             move=services.move_from_closed,
+                             manage_url=url_for("registration.manage", token=token))
 
 
 def _choices(form: NoticeForm, edition) -> None:
@@ -77,7 +75,7 @@ def _choices(form: NoticeForm, edition) -> None:
                                                Slot.is_rehearsal.is_(False))
         .order_by(Slot.starts_at, Slot.id)).all()
     form.slot_id.choices = [SelectChoice(0, "（选择场次）")] + [
-        SelectChoice(s.id, f"{format_day(s.local_day)} {format_time(s.starts_at)} {s.event.name}"
+        SelectChoice(s.id, f"{format_day(s.local_day)} {format_time(s.starts_at)} {s.title}"
                            f"{' · ' + s.venue.name if s.venue else ''}") for s in slots]
     form.venue_id.choices = [SelectChoice(0, "（选择场馆）")] + [
         SelectChoice(v.id, v.name)
@@ -93,13 +91,13 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _move_offers(booking):
-    """For the notice panel: the page reads the clock, the rule takes it."""
-    return services.move_offers(booking, utcnow())
+def _move_offers(subject) -> list[tuple]:
+    """For the notice panel (a booking's or a registration's): each offered slot with the places
+    the move can really take (the page reads the clock, the rule takes it)."""
+    return services.move_offers_with_places(subject, utcnow())
 
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.add_template_global(services.notices_for, "notices_for")
     app.add_template_global(_move_offers, "notice_move_offers")
-    app.add_template_global(MoveOfferForm, "NoticeMoveOfferForm")

@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_mail import Connection, Message
-from sqlalchemy.exc import IntegrityError
 
 from ..audit.models import log_action
+from ..database import insert_missing
 from ..errors import DomainError
 from ..extensions import db
+from ..timeutil import utcnow
 from .models import MessageStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -32,27 +33,22 @@ ATTACHMENT_RENDERERS: dict[str, Callable] = {}
 
 def enqueue(recipient: str, subject: str, body_text: str, *, kind: str, body_html: str = "",
             booking_id: int | None = None, edition_id: int | None = None,
-            attachments: list | None = None, dedupe_key: str | None = None) -> OutboxMessage | None:
-    """Add a message to the outbox in the current transaction (None if already queued)."""
+            attachments: list | None = None, dedupe_key: str | None = None) -> int | None:
+    """Add a message to the outbox in the current transaction; its id, or None when there is no
+    recipient or a message with the same ``dedupe_key`` is already queued.
+
+    One statement, ``INSERT … ON CONFLICT (dedupe_key) DO NOTHING``: losing a race on the key
+    (two reminder runs at once) leaves the caller's transaction usable, with no look-up first and
+    no savepoint (a confirmation mail used to cost four statements inside the booking's lock)."""
     if not recipient:
         return None
-    if dedupe_key and db.session.scalar(
-            sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
-        return None
-    try:
-        # A savepoint, so losing a race on the dedupe key (two reminder runs at once) leaves the
-        # caller's transaction usable.
-        with db.session.begin_nested():
-            message = OutboxMessage(recipient=recipient, subject=subject, body_text=body_text,
-                                    body_html=body_html, kind=kind, booking_id=booking_id,
-                                    edition_id=edition_id,
-                                    attachments=attachments or [], dedupe_key=dedupe_key)
-            db.session.add(message)
-    except IntegrityError:
-        if dedupe_key is None:
-            raise
-        return None
-    return message
+    now = utcnow()  # the row's timestamps, as a column default would stamp them (no rule reads them)
+    return insert_missing(OutboxMessage, {
+        "kind": kind, "dedupe_key": dedupe_key, "booking_id": booking_id,
+        "edition_id": edition_id, "recipient": recipient, "subject": subject,
+        "body_text": body_text, "body_html": body_html, "attachments": attachments or [],
+        "status": MessageStatus.PENDING, "attempts": 0, "next_attempt_at": now,
+        "last_error": "", "created_at": now, "sent_at": None}, ("dedupe_key",), returning="id")
 
 
 def claim(message_id: int, now: datetime) -> bool:

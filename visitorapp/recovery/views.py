@@ -5,7 +5,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from .. import ratelimits
 from ..database import atomic
-from ..timeutil import utcnow
+from ..programme import services as programme
+from ..timeutil import local_today, utcnow
 from . import services
 from .forms import RecoveryForm
 
@@ -27,14 +28,19 @@ def request_links():
                form.email.data or "", utcnow())
         _wait_until(started + current_app.config["RECOVERY_MIN_SECONDS"])
         return redirect(url_for(".sent"))
-    return render_template("recovery/request.html", form=form), \
+    return render_template("recovery/request.html", form=form, edition=_week()), \
         422 if request.method == "POST" else 200
 
 
 @bp.get("/recover/sent")
 def sent():
     """What happens next, the same for everyone."""
-    return render_template("recovery/sent.html")
+    return render_template("recovery/sent.html", edition=_week())
+
+
+def _week():
+    """Whose 联系方式 the page shows: whoever gave no e-mail has to call someone."""
+    return programme.current_edition(local_today())
 
 
 def _wait_until(deadline: float) -> None:

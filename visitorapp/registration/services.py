@@ -73,6 +73,16 @@ def check_registrable(slot: Slot, now: datetime) -> None:
         raise capacity.CapacityError("slot_closed", capacity.closed_message(slot))
 
 
+def registrable_problem(slot: Slot, now: datetime) -> DomainError | None:
+    """Why the slot takes no sign-up at ``now`` (window, start, paused), or None: for pages, so
+    the form is offered only where it can succeed. Room is not in here (``places_left``)."""
+    try:
+        check_registrable(slot, now)
+    except DomainError as exc:
+        return exc
+    return None
+
+
 def individual_events(edition) -> list:
     """Published individual events of an edition with their public slots, in programme order."""
     from sqlalchemy.orm import selectinload
@@ -168,12 +178,21 @@ def move_registration(registration: Registration, new_slot: Slot, *, actor: str 
 
 
 def other_slots(registration: Registration, now: datetime) -> list[Slot]:
-    """Open slots of the same event with a free place, not started at ``now``, for the move page."""
-    return list(db.session.scalars(
+    """Open slots of the same event, not started at ``now``, where this person really has a
+    place (``places_for_move``), for the move page."""
+    candidates = list(db.session.scalars(
         sa.select(Slot).where(Slot.event_id == registration.event_id,
                               Slot.id != registration.slot_id, Slot.is_open.is_(True),
                               Slot.is_rehearsal.is_(False), Slot.starts_at > now,
                               Slot.booked < Slot.capacity).order_by(Slot.starts_at)))
+    left = places_for_move(registration, candidates)
+    return [slot for slot in candidates if left[slot.id] >= 1]
+
+
+def places_for_move(registration: Registration, slots: list[Slot]) -> dict[int, int]:
+    """What a move of ``registration`` can take at each slot: ``move_registration`` takes the new
+    place before it gives the old one back, counted against the campus day for a visitor."""
+    return capacity.places_left(slots, visitors=not registration.is_internal)
 
 
 def find_duplicate(slot: Slot, mobile: str) -> Registration | None:

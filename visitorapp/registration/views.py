@@ -27,7 +27,7 @@ def events():
     events = services.individual_events(edition)
     return render_template("registration/events.html", edition=edition, events=events, now=now,
                            window=edition.booking_window(now),
-                           left=capacity.places_left([s for e in events for s in e.slots]))
+                           left=capacity.person_places_left([s for e in events for s in e.slots]))
 
 
 @bp.route("/r/<int:slot_id>", methods=["GET", "POST"])
@@ -41,8 +41,10 @@ def new(slot_id: int):
         abort(404)
     questions = services.questions_for(slot.event_id)
     form = registration_form_class(questions)()
+    now = utcnow()
+    problem = services.registrable_problem(slot, now)
     carried = is_carried_over()  # back from a refused submission: filled in, not yet sent
-    if not carried and form.validate_on_submit():
+    if not carried and problem is None and form.validate_on_submit():
         try:
             values = {f.name: f.data for f in form.extra_fields()}
             details = form.details(answer_store.store_answers(questions, values))
@@ -50,7 +52,7 @@ def new(slot_id: int):
             show_error(form, exc, "name")
         else:
             try:
-                registration = atomic(services.create_registration, slot, details, now=utcnow())
+                registration = atomic(services.create_registration, slot, details, now=now)
             except DomainError as exc:
                 answer_store.discard(answer_store.stored_files(details.answers))
                 if not show_error(form, exc):
@@ -60,8 +62,9 @@ def new(slot_id: int):
                                         new=1))
     status = 422 if request.method == "POST" and not carried else 200
     db.session.refresh(slot)
-    return render_template("registration/new.html", slot=slot, form=form,
-                           left=capacity.places_left([slot])[slot.id]), status
+    # The form only where a sign-up can succeed; a full slot offers its waiting list instead.
+    return render_template("registration/new.html", slot=slot, form=form, problem=problem,
+                           left=capacity.person_places_left([slot])[slot.id]), status
 
 
 @bp.get("/my/<token>")
@@ -96,7 +99,8 @@ def move(token: str):
     """改约: the student moves to another slot of the same event (before the change deadline)."""
     return moves.move_page(
         services.by_manage_token(token), kind="registration", move=services.move_registration,
-        alternatives=services.other_slots, manage_url=url_for("registration.manage", token=token))
+        alternatives=services.other_slots, places_left=services.places_for_move,
+        manage_url=url_for("registration.manage", token=token))
 
 
 def init_app(app):

@@ -55,7 +55,7 @@ def roster(day: date, venue_id: int | None = None) -> list[VenueRoster]:
         venues.setdefault(line.venue_name, VenueRoster(line.venue_name)).lines.append(RosterLine(
             venue=line.venue_name, school_name=school, stage=stage, leader_name=leader,
             leader_mobile=mobile, on_site=line.persons, students=line.students,
-            teachers=line.teachers, checked_in_at=line.first_in_at, event=slot.event.name,
+            teachers=line.teachers, checked_in_at=line.first_in_at, event=slot.title,
             slot_time=f"{local(slot.starts_at):%H:%M}–{local(slot.ends_at):%H:%M}",
             reference=line.holder.reference))
     return list(venues.values())

@@ -76,29 +76,50 @@ def write_xlsx(path: str, columns: list[Column], rows: Iterable[tuple], *, sheet
         ws.write_string(row_no, i, col.title, header)
     ws.freeze_panes(row_no + 1, 0)
     first_data = row_no + 1
+    # One writer per column, chosen once: a 100 000-row sheet calls them 1.7 million times.
+    writers = list(enumerate(_cell_writer(ws, col.kind, formats) for col in columns))
+    width = len(columns)
     count = 0
     for values in rows:
         row_no += 1
         count += 1
-        for i, (col, value) in enumerate(zip(columns, values, strict=True)):
-            write_cell(ws, row_no, i, col.kind, value, formats)
+        if len(values) != width:
+            raise ValueError(f"row {count} has {len(values)} cells for {width} columns")
+        for i, write in writers:
+            value = values[i]
+            if value is not None and value != "":  # an empty cell is left unwritten
+                write(row_no, i, value)
     if count:
         ws.autofilter(first_data - 1, 0, row_no, len(columns) - 1)
     workbook.close()
     return count
 
 
-def write_cell(ws, row: int, col: int, kind: str, value, formats: dict) -> None:
-    if value is None or value == "":
-        ws.write_blank(row, col, None)
-    elif kind == "number":
-        ws.write_number(row, col, value, formats["number"])
-    elif kind == "datetime" and isinstance(value, datetime):
-        ws.write_datetime(row, col, value, formats["datetime"])
-    elif kind == "date" and isinstance(value, date):
-        ws.write_datetime(row, col, datetime.combine(value, datetime.min.time()), formats["date"])
-    else:
+def _cell_writer(ws, kind: str, formats: dict):
+    """``write(row, col, value)`` for a non-empty cell of this column kind; a value of another
+    type than the column's (a 合计 label in a number column) is written as safe text."""
+    def text(row, col, value):
         ws.write_string(row, col, safe_text(value))
+
+    def number(row, col, value):
+        if isinstance(value, (int, float)):
+            ws.write_number(row, col, value, formats["number"])
+        else:
+            text(row, col, value)
+
+    def when(row, col, value):
+        if isinstance(value, datetime):
+            ws.write_datetime(row, col, value, formats["datetime"])
+        else:
+            text(row, col, value)
+
+    def day(row, col, value):
+        if isinstance(value, date) and not isinstance(value, datetime):
+            ws.write_datetime(row, col, datetime.combine(value, datetime.min.time()), formats["date"])
+        else:
+            text(row, col, value)
+
+    return {"number": number, "datetime": when, "date": day}.get(kind, text)
 
 
 def xlsx_response(filename: str, write) -> Response:
@@ -142,9 +163,14 @@ def csv_chunks(columns: list[Column], rows: Iterable[tuple], batch: int = 500) -
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow([c.title for c in columns])
+    # One converter per column, chosen once (1.7 million cells in a 100 000-row export).
+    convert = [_CSV_CELL.get(c.kind, safe_text) for c in columns]
+    width = len(columns)
     pending = 0
     for values in rows:
-        writer.writerow([csv_value(c.kind, v) for c, v in zip(columns, values, strict=True)])
+        if len(values) != width:
+            raise ValueError(f"a row has {len(values)} cells for {width} columns")
+        writer.writerow([f(v) for f, v in zip(convert, values, strict=True)])
         pending += 1
         if pending >= batch:
             yield buffer.getvalue().encode("utf-8")
@@ -154,16 +180,21 @@ def csv_chunks(columns: list[Column], rows: Iterable[tuple], batch: int = 500) -
     yield buffer.getvalue().encode("utf-8")
 
 
-def csv_value(kind: str, value):
+def _csv_number(value):
     if value is None:
         return ""
-    if kind == "number":
-        return value
-    if kind == "datetime" and isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if kind == "date" and isinstance(value, date):
-        return value.isoformat()
-    return safe_text(value)
+    return value if isinstance(value, (int, float)) else safe_text(value)
+
+
+def _csv_datetime(value):
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else safe_text(value)
+
+
+def _csv_date(value):
+    return value.isoformat() if isinstance(value, date) else safe_text(value)
+
+
+_CSV_CELL = {"number": _csv_number, "datetime": _csv_datetime, "date": _csv_date}
 
 
 def csv_response(filename: str, columns: list[Column], rows: Iterable[tuple]) -> Response:

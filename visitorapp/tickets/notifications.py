@@ -36,8 +36,9 @@ def render_mail(name: str, **context) -> tuple[str, str, str]:
 
 
 def queue_booking_mail(booking: Booking, name: str, *, attachments=(), dedupe_key: str | None = None,
-                       **extra) -> OutboxMessage | None:
-    """Queue mail/<name> to the booking's email address (None: no address, or already queued)."""
+                       **extra) -> int | None:
+    """Queue mail/<name> to the booking's email address: the message's id, or None (no address,
+    or already queued)."""
     if not booking.email or booking.anonymized:
         return None
     slot = booking.slot
@@ -59,12 +60,14 @@ def with_base(attachments, **values) -> list[dict]:
 
 
 @signals.booking_created.connect
-def on_booking_created(booking: Booking, **_):
+def on_booking_created(booking: Booking, **shown):
+    """``shown``: what was recorded with the booking (``transport``: its vehicles, or None when
+    the booking was made without), so the mail shows it without looking it up again."""
     if booking.is_pending:  # 待审核: no ticket yet; the confirmation follows the approval
-        queue_booking_mail(booking, "pending", dedupe_key=f"booking.pending:{booking.id}")
+        queue_booking_mail(booking, "pending", dedupe_key=f"booking.pending:{booking.id}", **shown)
         return
     queue_booking_mail(booking, "confirmed", attachments=TICKET_ATTACHMENTS,
-                       dedupe_key=f"booking.confirmed:{booking.id}")
+                       dedupe_key=f"booking.confirmed:{booking.id}", **shown)
 
 
 @signals.booking_approved.connect
@@ -87,7 +90,7 @@ def on_booking_changed(booking: Booking, before: dict | None = None, **_):
         queue_booking_mail(booking, "moved", before=before,
                            old_slot=db.session.get(Slot, before["slot_id"]),
                            attachments=[*TICKET_ATTACHMENTS[:2],
-                                        {"type": "ics", "sequence": _calendar_sequence()}])
+                                        {"type": "ics", "sequence": calendar_sequence()}])
         return
     queue_booking_mail(booking, "changed", before=before)
 
@@ -95,11 +98,11 @@ def on_booking_changed(booking: Booking, before: dict | None = None, **_):
 @signals.booking_cancelled.connect
 def on_booking_cancelled(booking: Booking, reason: str = "", **_):
     queue_booking_mail(booking, "cancelled", reason=reason,
-                       attachments=[{"type": "ics", "cancel": True, "sequence": _calendar_sequence()}],
+                       attachments=[{"type": "ics", "cancel": True, "sequence": calendar_sequence()}],
                        dedupe_key=f"booking.cancelled:{booking.id}")
 
 
-def _calendar_sequence() -> int:
+def calendar_sequence() -> int:
     """A calendar update's SEQUENCE: minutes since 2020, so each later update outranks the one
     before (a move, then a cancellation) while the first confirmation keeps 0."""
     return int((utcnow() - datetime(2020, 1, 1, tzinfo=UTC)).total_seconds() // 60)
@@ -150,17 +153,18 @@ def render_ticket_png(message: OutboxMessage, spec: dict):
 
 
 def render_ics(message: OutboxMessage, spec: dict):
+    """The holder's calendar entry (booking or registration, as for the QR code)."""
     cancel = bool(spec.get("cancel"))
-    booking = db.session.get(Booking, message.booking_id) if message.booking_id else None
-    if booking is None or (booking.is_active == cancel):
-        return None  # a confirmation's entry for a cancelled booking (or the reverse) would mislead
+    holder = _ticket_holder(message, spec)
+    if holder is None or (holder.is_active == cancel):
+        return None  # a confirmation's entry for a cancelled holder (or the reverse) would mislead
     base = spec.get("base")  # the queuing request's host; older rows have none
-    data = ics.booking_calendar(
-        booking, cancel=cancel, host=public_host(base), sequence=spec.get("sequence"),
-        ticket_url=public_url("tickets.ticket", _base=base, token=tokens.token_for(booking)))
+    data = ics.visit_calendar(
+        holder, cancel=cancel, host=public_host(base), sequence=spec.get("sequence"),
+        ticket_url=public_url("tickets.ticket", _base=base, token=tokens.token_for(holder)))
     # Flask-Mail builds MIMEBase(*type.split("/")): the parameters ride along in the subtype.
     mimetype = f"text/calendar; charset=utf-8; method={'CANCEL' if cancel else 'PUBLISH'}"
-    return f"visit-{booking.reference}.ics", mimetype, data, {}
+    return f"visit-{holder.reference}.ics", mimetype, data, {}
 
 
 ATTACHMENT_RENDERERS.update(ticket_png=render_ticket_png, ics=render_ics)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from ..audit.models import log_action
 from ..booking import services as booking_services
@@ -32,6 +33,12 @@ class VehicleError(DomainError):
     """The vehicle details break a rule; ``field`` names the form field."""
 
     status = 422
+
+
+class VehicleLimitReached(VehicleError):
+    """The entrance's daily vehicle limit is reached: no room, like a full slot (409 in the API)."""
+
+    status = 409
 
 
 @dataclass
@@ -97,12 +104,16 @@ def check(edition: Edition, details: TransportDetails) -> TransportDetails:
     return TransportDetails(mode=mode.value, vehicles=count, plates=plates, entrance=entrance)
 
 
-def book(slot: Slot, details: booking_services.GroupDetails, transport: TransportDetails,
+def book(slot: Slot, details: booking_services.GroupDetails, transport: TransportDetails | None,
          **kwargs) -> Booking:
-    """A group booking with its vehicles, in one transaction: places first, then vehicles."""
-    booking = booking_services.create_booking(slot, details, **kwargs)
-    set_transport(booking, transport, actor=None, log=False, new=True)
-    return booking
+    """A group booking with its vehicles, in one transaction: places first, then vehicles, both
+    before the confirmation mail is written (it shows them). ``transport`` None: the vehicles
+    were not given (the JSON API without them): nothing is recorded, nothing looked up."""
+    def record(booking: Booking) -> dict:
+        if transport is None:
+            return {"transport": None}
+        return {"transport": set_transport(booking, transport, actor=None, log=False, new=True)}
+    return booking_services.create_booking(slot, details, also=record, **kwargs)
 
 
 def set_transport(booking: Booking, details: TransportDetails, *, actor: str | None = "领队（管理链接）",
@@ -134,13 +145,24 @@ def set_transport(booking: Booking, details: TransportDetails, *, actor: str | N
 
 
 def transport_of(booking: Booking) -> Transport | None:
-    return db.session.get(Transport, booking.id)
+    """The group's arrival with its plates, in one statement (none if already in the session)."""
+    return db.session.get(Transport, booking.id, options=[joinedload(Transport.plates)])
 
 
 def summary(booking: Booking) -> str:
     """What the gate shows beside the group: 大巴 2辆：湘A12345、湘AD12345 (empty: not given)."""
     transport = transport_of(booking)
     return transport.summary if transport is not None else ""
+
+
+def summaries(booking_ids: list[int]) -> dict[int, str]:
+    """``summary`` for many groups in one statement (the gate's offline list of the day); a
+    group without vehicle details is left out (its summary is empty)."""
+    if not booking_ids:
+        return {}
+    rows = db.session.scalars(sa.select(Transport).where(Transport.booking_id.in_(booking_ids))
+                              .options(joinedload(Transport.plates))).unique()
+    return {t.booking_id: t.summary for t in rows}
 
 
 def entrance_day_vehicles(edition_id: int, entrance: str, day: date) -> int:
@@ -181,7 +203,7 @@ def _take(edition: Edition, transport: Transport, slot: Slot) -> None:
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         left = max(0, limit - entrance_day_vehicles(edition.id, transport.entrance, day))
-        raise VehicleError("vehicle_limit",
+        raise VehicleLimitReached("vehicle_limit",
                            f"{transport.entrance}{day.month}月{day.day}日的车辆已接近上限（每天{limit}辆，"
                            f"还可停{left}辆），请减少车辆（拼车）、选择其他入口或其他日期。",
                            field="vehicle_count", remaining=left)

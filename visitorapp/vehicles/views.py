@@ -100,7 +100,7 @@ def _rows(lists):
     for entrance, transports in lists.items():
         for t in transports:
             slot = t.booking.slot
-            where = f"{slot.event.name}{' / ' + slot.venue.name if slot.venue else ''}"
+            where = f"{slot.title}{' / ' + slot.venue.name if slot.venue else ''}"
             plates = t.plate_list + ["（待补充）"] * max(0, t.vehicles - len(t.plate_list))
             for plate in plates:
                 yield (entrance, format_time(slot.starts_at), plate, t.mode.label,

@@ -10,7 +10,7 @@ def _context(entry) -> dict:
 
 
 def joined(entry) -> None:
-    send_templated(entry.email, "waitlist_joined", f"已加入候补：{entry.slot.event.name}",
+    send_templated(entry.email, "waitlist_joined", f"已加入候补：{entry.slot.title}",
                    kind="waitlist.joined", **_context(entry))
 
 
@@ -22,5 +22,5 @@ def offered(entry) -> None:
 
 
 def expired(entry) -> None:
-    send_templated(entry.email, "waitlist_expired", f"候补名额确认已超时：{entry.slot.event.name}",
+    send_templated(entry.email, "waitlist_expired", f"候补名额确认已超时：{entry.slot.title}",
                    kind="waitlist.expired", **_context(entry))

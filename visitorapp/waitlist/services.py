@@ -34,14 +34,17 @@ ALREADY_WAITING = ("该手机号已在此场次的候补队列中，无需重复
 
 def join(slot: Slot, kind: EntryKind, *, name: str, mobile: str, email: str, headcount: int,
          details: dict, now: datetime, visitors: bool = True) -> WaitlistEntry:
-    """Queue for a full slot (only a full one: with room, book it directly) not started at ``now``."""
+    """Queue for a full slot not started at ``now`` (only a full one: with room, book it
+    directly). Full means what
+    the pages say: fewer places than ``headcount`` by ``capacity.places_left`` (the slot, the
+    venue at that time and, for visitors, the campus day), not only the slot's own count."""
     rules.check_published(slot)
     expected = ParticipationMode.GROUP if kind == EntryKind.GROUP else ParticipationMode.INDIVIDUAL
     if slot.event.mode != expected or slot.is_rehearsal:
         raise WaitlistError("wrong_mode", "该场次不接受此类候补。")
     if slot.starts_at <= now:
         raise WaitlistError("slot_started", "该场次已开始或已结束，无法候补。")
-    if slot.remaining >= headcount and slot.is_open:
+    if capacity.places_left([slot], visitors=visitors)[slot.id] >= headcount:
         raise WaitlistError("not_full", "该场次仍有名额，请直接预约/报名。")
     if open_entry(slot, mobile) is not None:
         # Not where in the queue: whoever typed the mobile may not be the one waiting.
@@ -74,8 +77,8 @@ def join_individual(slot: Slot, details: registration_services.PersonDetails,
                     now: datetime) -> WaitlistEntry:
     """One person queues for a full registration slot."""
     return join(slot, EntryKind.INDIVIDUAL, name=details.name, mobile=details.mobile,
-                email=details.email, headcount=1, details=details.as_dict(), now=now,
-                visitors=not details.is_internal)
+                email=details.email, headcount=1, details=details.as_dict(),
+                visitors=not details.is_internal, now=now)
 
 
 def offer_window(slot: Slot, now: datetime) -> timedelta:
@@ -159,8 +162,7 @@ def leave(entry: WaitlistEntry, now: datetime) -> None:
 
 
 def expire_offers(now: datetime) -> int:
-    """Close offers past their time at ``now``, give their places back and offer them to the next
-    entries."""
+    """Close offers past their time, give their places back and offer them to the next entries."""
     stale = db.session.scalars(
         sa.select(WaitlistEntry).where(WaitlistEntry.status == EntryStatus.OFFERED,
                                        WaitlistEntry.offer_expires_at <= now)

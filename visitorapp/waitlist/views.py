@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired
 from .. import ratelimits
 from ..accounts.access import roles_required
 from ..accounts.models import Role
-from ..booking import rules
+from ..booking import capacity, rules
 from ..booking.forms import BookingForm
 from ..database import atomic
 from ..errors import DomainError
@@ -37,25 +37,29 @@ def join_group(slot_id: int):
             show_error(form, exc, "leader_mobile")
         else:
             return redirect(url_for("waitlist.entry", token=entry.token))
-    return render_template("waitlist/join.html", slot=slot, form=form, kind="group"), \
+    return render_template("waitlist/join.html", slot=slot, form=form, kind="group",
+                           left=capacity.places_left([slot])[slot.id]), \
         422 if form.is_submitted() and not carried else 200
 
 
 @bp.route("/r/<int:slot_id>/waitlist", methods=["GET", "POST"])
+@keeps_typed_input
 @ratelimits.public_form(methods=["POST"])
 def join_individual(slot_id: int):
-    """加入候补 for a full registration slot."""
+    """加入候补 for a full registration slot (full for this person: see the service)."""
     slot = _public_slot(slot_id)
     form = _email_required(RegistrationForm())
-    if form.validate_on_submit():
+    carried = is_carried_over()  # from the full slot's registration form: filled in, not yet sent
+    if not carried and form.validate_on_submit():
         try:
             entry = atomic(services.join_individual, slot, form.details(), utcnow())
         except DomainError as exc:
             show_error(form, exc, "mobile")
         else:
             return redirect(url_for("waitlist.entry", token=entry.token))
-    return render_template("waitlist/join.html", slot=slot, form=form, kind="individual"), \
-        422 if form.is_submitted() else 200
+    return render_template("waitlist/join.html", slot=slot, form=form, kind="individual",
+                           left=capacity.person_places_left([slot])[slot.id]), \
+        422 if form.is_submitted() and not carried else 200
 
 
 def _email_required(form):
