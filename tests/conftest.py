@@ -6,12 +6,15 @@ PostgreSQL: a throw-away database is created next to ``test`` for this run and d
 Set VISITORAPP_TEST_NOW=2027-05-13T23:55+08:00 (any ISO moment) to run the whole suite as if the
 machine's clock started at that moment (it keeps ticking): `make test-clock` does this at the
 moments that have broken the suite before. A test about a particular moment pins it itself with
-time-machine's ``time_machine`` fixture (``time_machine.move_to(...)``), never "now + 10 minutes".
+time-machine's ``time_machine`` fixture (``time_machine.move_to(...)``), or takes ``pinned`` (the
+clock stopped at ``PINNED``) for "before/after" a rule, never "now + 10 minutes" on the machine's
+clock. Services never read the clock: tests hand them ``now`` as a view would.
 """
 import os
 import shutil
 import uuid
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +28,10 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 TEST_NOW = os.environ.get("VISITORAPP_TEST_NOW", "")
+
+#: The fixed moment of the ``pinned`` fixture: Wednesday 14 April 2027, 10:00 in Shanghai — a
+#: weekday morning, weeks before that year's activity week, far from midnight and month ends.
+PINNED = datetime(2027, 4, 14, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def pytest_configure(config):
@@ -155,6 +162,14 @@ def app(app_config, tmp_path, monkeypatch):
         yield application
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def pinned(time_machine):
+    """The clock stopped at ``PINNED``, for tests about "before" and "after" a rule: slots and
+    windows are placed relative to this fixed moment, never to the machine's clock."""
+    time_machine.move_to(PINNED, tick=False)
+    return PINNED
 
 
 @pytest.fixture

@@ -91,11 +91,13 @@ def group_details(**kw) -> GroupDetails:
     return GroupDetails(**values)
 
 
-def create_booking(slot=None, **kw) -> Booking:
-    """A confirmed booking made through the real service (so places are really taken)."""
+def create_booking(slot=None, now=None, **kw) -> Booking:
+    """A confirmed booking made through the real service (so places are really taken), at ``now``
+    or at the test's clock (pinned by the test, or started at VISITORAPP_TEST_NOW)."""
     from visitorapp.booking import services
     slot = slot or create_slot()
-    return services.create_booking(slot, group_details(**kw), enforce_window=False)
+    return services.create_booking(slot, group_details(**kw), enforce_window=False,
+                                   now=now or utcnow())
 
 
 def create_user(role=Role.ORGANIZER, username=None, password="correct-horse-9", venues=(),

@@ -9,7 +9,7 @@ from visitorapp.audit.models import AuditEntry
 from visitorapp.booking.models import Booking, BookingStatus
 from visitorapp.programme.models import CampusDay, ParticipationMode
 from visitorapp.tickets import tokens
-from visitorapp.timeutil import TZ, utcnow
+from visitorapp.timeutil import TZ
 
 
 def payload(slot, **kw):
@@ -69,12 +69,13 @@ def test_slots_near_midnight_belong_to_their_shanghai_day(client, db):
     assert client.get("/api/v1/slots?date=2027-05-11").get_json() == []
 
 
-def test_slots_without_date_lists_only_what_is_open_for_booking_now(client, db):
+def test_slots_without_date_lists_only_what_is_open_for_booking_now(client, db, time_machine):
+    time_machine.move_to(BEFORE_THE_WEEK, tick=False)  # 21 April 2027, 10:00
     open_slot = create_slot()
     create_slot(is_open=False, closed_reason="雷雨")
-    create_slot(create_event(create_edition(booking_opens_at=utcnow() + timedelta(days=3))))
-    create_slot(create_event(create_edition(booking_closes_at=utcnow() - timedelta(hours=1))))
-    create_slot(starts_at=utcnow() - timedelta(hours=1))  # already started
+    create_slot(create_event(create_edition(booking_opens_at=datetime(2027, 4, 24, 10, tzinfo=TZ))))
+    create_slot(create_event(create_edition(booking_closes_at=datetime(2027, 4, 21, 9, tzinfo=TZ))))
+    create_slot(starts_at=datetime(2027, 4, 21, 9, tzinfo=TZ))  # started an hour ago
     create_slot(create_event(mode=ParticipationMode.INDIVIDUAL))
     create_slot(is_rehearsal=True)
     full = create_slot(capacity=42)
@@ -199,8 +200,9 @@ def test_group_rules_give_422_with_the_form_messages(client, db, slot, changes, 
     assert bookings_count(db) == 0
 
 
-def test_window_not_open_is_422(client, db):
-    slot = create_slot(create_event(create_edition(booking_opens_at=utcnow() + timedelta(days=2))))
+def test_window_not_open_is_422(client, db, time_machine):
+    time_machine.move_to(BEFORE_THE_WEEK, tick=False)
+    slot = create_slot(create_event(create_edition(booking_opens_at=datetime(2027, 4, 23, 10, tzinfo=TZ))))
     db.session.commit()
     response = client.post("/api/v1/bookings", json=payload(slot))
     assert response.status_code == 422

@@ -24,7 +24,7 @@ from visitorapp.database import atomic
 from visitorapp.errors import DomainError
 from visitorapp.outbox.models import OutboxMessage
 from visitorapp.tickets.tokens import token_for
-from visitorapp.timeutil import TZ
+from visitorapp.timeutil import TZ, utcnow
 
 #: Booking opens; the slot is ten days later at 09:00.
 NOW = datetime(2031, 4, 28, 10, 0, tzinfo=TZ)
@@ -76,7 +76,7 @@ def test_a_big_group_waits_for_review_holding_its_places_without_a_valid_ticket(
 def test_small_groups_and_staff_bookings_are_confirmed_at_once(client, db, slot):
     assert client.post(f"/book/{slot.id}", data=form_data(students="55", teachers="5")).status_code == 302
     staff = services.create_booking(slot, group_details(students=90, teachers=5), source="staff",
-                                    enforce_window=False)
+                                    enforce_window=False, now=utcnow())
     assert [b.status for b in db.session.scalars(sa.select(Booking).order_by(Booking.id))] == \
         [BookingStatus.CONFIRMED, BookingStatus.CONFIRMED]
     assert staff.is_active

@@ -35,6 +35,7 @@ from visitorapp.database import DatabaseBusy, atomic
 from visitorapp.errors import DomainError
 from visitorapp.extensions import db
 from visitorapp.programme.models import CampusDay, Slot, Venue
+from visitorapp.timeutil import utcnow
 
 RACERS = 50
 
@@ -111,7 +112,7 @@ def race(app, attempt, n=RACERS):
 def book(slot_id: int, i: int, students=9, teachers=1):
     slot = db.session.get(Slot, slot_id)
     details = group_details(leader_mobile=f"139{i:08d}", students=students, teachers=teachers)
-    return atomic(services.create_booking, slot, details, enforce_window=False)
+    return atomic(services.create_booking, slot, details, enforce_window=False, now=utcnow())
 
 
 def assert_consistent(app):
@@ -203,7 +204,7 @@ def test_cancellations_racing_bookings(race_app):
     def attempt(i):
         if i < 10:
             booking = services.by_manage_token(tokens[i])
-            atomic(services.cancel_booking, booking, reason="行程变更")
+            atomic(services.cancel_booking, booking, reason="行程变更", now=utcnow())
         else:
             book(slot_id, i)
     results = race(race_app, attempt)

@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import create_booking, create_edition, create_event, create_slot, create_venue
 from visitorapp.booking.services import cancel_booking
-from visitorapp.timeutil import TZ
+from visitorapp.timeutil import TZ, utcnow
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_a_refused_move_keeps_the_booking_where_it_was(client, db, booking_and_l
 
 def test_a_cancelled_booking_cannot_move(client, db, booking_and_later):
     booking, later = booking_and_later
-    cancel_booking(booking, reason="test")
+    cancel_booking(booking, reason="test", now=utcnow())
     db.session.commit()
     page = client.get(f"/b/{booking.manage_token}/move").get_data(as_text=True)
     assert "该预约已取消，无法改约。" in page and "改约到此场" not in page

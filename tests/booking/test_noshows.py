@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import PINNED
 from tests.factories import create_booking, create_event, create_slot, group_details
 from visitorapp.booking import noshows
 from visitorapp.booking import services as booking_services
@@ -12,9 +13,15 @@ from visitorapp.booking.services import cancel_booking
 from visitorapp.timeutil import utcnow
 
 
+@pytest.fixture(autouse=True)
+def clock(pinned):
+    """Every test here at the ``pinned`` moment: slots end before it or start after it."""
+    return pinned
+
+
 def past_slot(event, hours_ago=3):
-    start = utcnow() - timedelta(hours=hours_ago)
-    return create_slot(event=event, starts_at=start, capacity=200)
+    """A slot that started ``hours_ago`` before the pinned moment (and, 90 minutes long, ended)."""
+    return create_slot(event=event, starts_at=PINNED - timedelta(hours=hours_ago), capacity=200)
 
 
 def test_groups_without_an_arrival_are_marked_after_their_slot(db):
@@ -26,7 +33,7 @@ def test_groups_without_an_arrival_are_marked_after_their_slot(db):
     stayed_away = create_booking(slot)
     upcoming = create_booking(create_slot(event=event))
     scan_at(came, slot.starts_at)
-    cancel_booking(turned_away, reason="test")
+    cancel_booking(turned_away, reason="test", now=utcnow())
     scan_at(turned_away, slot.starts_at)  # revoked at the gate: nobody arrived, but cancelled
     marked = noshows.mark_no_shows(utcnow())
     assert {b.id for b in marked} == {stayed_away.id}
@@ -46,13 +53,14 @@ def test_the_edition_rule_holds_a_no_show_mobile_for_the_week(db):
     slot = past_slot(event)
     create_booking(slot, leader_mobile="13866668888")  # its slot ended: nobody came
     later = create_slot(event=event)
-    booking_services.create_booking(later, group_details(leader_mobile="13866668888"), enforce_window=False)
+    booking_services.create_booking(later, group_details(leader_mobile="13866668888"), enforce_window=False,
+                                    now=utcnow())
     event.edition.hold_no_shows = True
     db.session.flush()
     another = create_slot(event=event, starts_at=later.starts_at + timedelta(hours=2))
     with pytest.raises(RuleError) as err:
         booking_services.create_booking(another, group_details(leader_mobile="13866668888"),
-                                        enforce_window=False)
+                                        enforce_window=False, now=utcnow())
     assert err.value.code == "no_show_hold" and "爽约" in err.value.message
 
 

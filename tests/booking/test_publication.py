@@ -15,6 +15,7 @@ from visitorapp.booking.models import Booking
 from visitorapp.booking.rules import NotPublished
 from visitorapp.programme.models import ParticipationMode
 from visitorapp.registration.models import Registration
+from visitorapp.timeutil import utcnow
 from visitorapp.waitlist.models import EntryStatus, WaitlistEntry
 
 PERSON = {"name": "张三", "mobile": "13912345678", "email": "zs@example.com", "identity": "internal",
@@ -120,7 +121,8 @@ def test_an_offer_cannot_be_accepted_once_the_event_is_unpublished(client, db, k
 
 def test_staff_may_still_book_an_unpublished_event(db, hidden):
     group, _ = hidden
-    booking = services.create_booking(group, group_details(), source="staff", enforce_window=False)
+    booking = services.create_booking(group, group_details(), source="staff", enforce_window=False,
+                                      now=utcnow())
     assert booking.is_active
     with pytest.raises(NotPublished):
-        services.create_booking(group, group_details(), source="web", enforce_window=False)
+        services.create_booking(group, group_details(), source="web", enforce_window=False, now=utcnow())

@@ -22,6 +22,7 @@ from visitorapp.booking.models import HOLDING_STATUSES, Booking, DailyShare
 from visitorapp.booking.shares import ShareExceeded, held
 from visitorapp.console import bookings as console_bookings
 from visitorapp.database import atomic
+from visitorapp.timeutil import utcnow
 from visitorapp.validators import match_key
 from visitorapp.waitlist import services as waitlist
 from visitorapp.waitlist.models import EntryKind, EntryStatus
@@ -63,7 +64,7 @@ def day_slots(db):
 
 
 def book(slot, **kw):
-    return atomic(services.create_booking, slot, group_details(**kw), enforce_window=False)
+    return atomic(services.create_booking, slot, group_details(**kw), enforce_window=False, now=utcnow())
 
 
 def test_one_mobile_holds_at_most_its_daily_share_across_slots(db, day_slots):
@@ -101,12 +102,12 @@ def test_smaller_groups_and_cancellations_give_the_share_back(db, day_slots):
     s1, s2, s3, _ = day_slots
     first = book(s1, leader_mobile="13900000002", students=40, teachers=2)
     second = book(s2, leader_mobile="13900000002", students=40, teachers=2)
-    atomic(services.change_headcount, first, 20, 1, enforce_deadline=False)  # 84 → 63
+    atomic(services.change_headcount, first, 20, 1, enforce_deadline=False, now=utcnow())  # 84 → 63
     book(s3, leader_mobile="13900000002", students=35, teachers=2)            # 63 → 100
     with pytest.raises(ShareExceeded):
-        atomic(services.change_headcount, second, 40, 3, enforce_deadline=False)  # one more
-    atomic(services.cancel_booking, second)
-    atomic(services.change_headcount, first, 60, 3, enforce_deadline=False)    # room again
+        atomic(services.change_headcount, second, 40, 3, enforce_deadline=False, now=utcnow())  # one more
+    atomic(services.cancel_booking, second, now=utcnow())
+    atomic(services.change_headcount, first, 60, 3, enforce_deadline=False, now=utcnow())    # room again
     assert held(s1.event.edition_id, s1.local_day, "mobile", "13900000002") == 100
     assert counters(db, s1.event.edition_id) == expected_shares(s1.event.edition_id)
 
@@ -114,10 +115,10 @@ def test_smaller_groups_and_cancellations_give_the_share_back(db, day_slots):
 def test_a_move_within_the_day_counts_once_and_a_move_to_another_day_moves_the_share(db, day_slots):
     s1, s2, _, next_day = day_slots
     booking = book(s1, leader_mobile="13900000003", students=90, teachers=5)  # 95 of 100
-    atomic(services.move_booking, booking, s2, enforce_deadline=False)
+    atomic(services.move_booking, booking, s2, enforce_deadline=False, now=utcnow())
     edition_id = s1.event.edition_id
     assert held(edition_id, s1.local_day, "mobile", "13900000003") == 95
-    atomic(services.move_booking, booking, next_day, enforce_deadline=False)
+    atomic(services.move_booking, booking, next_day, enforce_deadline=False, now=utcnow())
     assert held(edition_id, s1.local_day, "mobile", "13900000003") == 0
     assert held(edition_id, next_day.local_day, "mobile", "13900000003") == 95
     assert counters(db, edition_id) == expected_shares(edition_id)
@@ -130,13 +131,13 @@ def test_waiting_list_acceptance_is_held_to_the_share(db, day_slots):
     holder = create_booking(full, students=40, teachers=2)
     details = group_details(leader_mobile="13900000004", students=40, teachers=2)
     entry = waitlist.join(full, EntryKind.GROUP, name=details.school_name, mobile=details.leader_mobile,
-                          email="", headcount=details.headcount, details=details.__dict__)
+                          email="", headcount=details.headcount, details=details.__dict__, now=utcnow())
     db.session.commit()
-    atomic(services.cancel_booking, holder)
+    atomic(services.cancel_booking, holder, now=utcnow())
     db.session.refresh(entry)
     assert entry.status == EntryStatus.OFFERED
     with pytest.raises(ShareExceeded):
-        atomic(waitlist.accept, entry)
+        atomic(waitlist.accept, entry, now=utcnow())
     db.session.refresh(entry)
     assert entry.status == EntryStatus.OFFERED, "refused: the offer stays, nothing half-done"
     assert counters(db, s1.event.edition_id) == expected_shares(s1.event.edition_id)
@@ -160,7 +161,8 @@ def test_gate_rehearsals_count_for_nobody(db):
     slot = create_slot(create_event(edition), capacity=200, is_rehearsal=True)
     for _ in range(3):  # 126 persons from one mobile: practice, not a share
         services.create_booking(slot, group_details(leader_mobile="13900000006", students=40,
-                                                    teachers=2), source="staff", enforce_window=False)
+                                                    teachers=2), source="staff", enforce_window=False,
+                                now=utcnow())
         slot = create_slot(slot.event, capacity=200, is_rehearsal=True, starts_at=slot.ends_at)
     assert counters(db, edition.id) == {}
 

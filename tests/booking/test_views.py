@@ -15,7 +15,6 @@ from tests.factories import (
     create_venue,
 )
 from visitorapp.booking.models import BookingStatus
-from visitorapp.timeutil import utcnow
 
 
 def test_slot_picker_shows_venue_remaining_full_and_closed_reason(client, db):
@@ -54,8 +53,8 @@ def test_slot_picker_tabs_switch_days(client, db):
     assert f'href="/book/{second.id}"' in page and f'href="/book/{first.id}"' not in page
 
 
-def test_window_not_open_shows_opening_time_and_refuses_bookings(client, db):
-    edition = create_edition(booking_opens_at=utcnow() + timedelta(days=2))
+def test_window_not_open_shows_opening_time_and_refuses_bookings(client, db, pinned):
+    edition = create_edition(booking_opens_at=pinned + timedelta(days=2))
     slot = create_slot(create_event(edition))
     db.session.commit()
 
@@ -71,9 +70,9 @@ def test_window_not_open_shows_opening_time_and_refuses_bookings(client, db):
     assert bookings(db) == []
 
 
-def test_window_closed_refuses_bookings(client, db):
-    edition = create_edition(booking_opens_at=utcnow() - timedelta(days=5),
-                             booking_closes_at=utcnow() - timedelta(hours=1))
+def test_window_closed_refuses_bookings(client, db, pinned):
+    edition = create_edition(booking_opens_at=pinned - timedelta(days=5),
+                             booking_closes_at=pinned - timedelta(hours=1))
     slot = create_slot(create_event(edition))
     db.session.commit()
     assert "本届预约已于" in text(client.get("/book"))
@@ -223,8 +222,8 @@ def test_closed_slot_shows_reason_and_refuses(client, db):
     assert bookings(db) == []
 
 
-def test_slot_that_started_cannot_be_booked(client, db):
-    slot = create_slot(starts_at=utcnow() - timedelta(minutes=5))
+def test_slot_that_started_cannot_be_booked(client, db, pinned):
+    slot = create_slot(starts_at=pinned - timedelta(minutes=5))
     db.session.commit()
     response = client.post(f"/book/{slot.id}", data=form_data())
     assert response.status_code == 422

@@ -11,6 +11,7 @@ from tests.mailserver import body
 from visitorapp.accounts.models import Role
 from visitorapp.booking.models import Booking
 from visitorapp.outbox.services import send_due
+from visitorapp.timeutil import utcnow
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def test_closure_notice_one_tap_move_and_mail(page, phone, live_server, db, app,
     booking = create_booking(slot, email="wang@school.cn", students=30, teachers=2)
     create_user(role=Role.ORGANIZER, username="organizer1")
     db.session.commit()
-    send_due()
+    send_due(now=utcnow())
     smtp_server.inbox.messages.clear()
 
     page.goto(f"{live_server}/login?next=/console/events?year={slot.event.edition.year}")
@@ -38,7 +39,7 @@ def test_closure_notice_one_tap_move_and_mail(page, phone, live_server, db, app,
     expect(page.locator(".flash-success")).to_contain_text("变更通知已发给")
 
     with app.app_context():
-        assert send_due()["sent"] == 1
+        assert send_due(now=utcnow())["sent"] == 1
     [mail] = smtp_server.messages
     assert mail["X-Envelope-To"] == "wang@school.cn" and "停电检修" in mail["Subject"]
     assert "一键改约" in body(mail, "plain")
@@ -54,7 +55,7 @@ def test_closure_notice_one_tap_move_and_mail(page, phone, live_server, db, app,
     assert moved.slot_id == later.id
     # The move's own mail (the new time, the same QR code) reaches the teacher too.
     with app.app_context():
-        assert send_due()["sent"] == 1
+        assert send_due(now=utcnow())["sent"] == 1
     moved_mail = smtp_server.messages[-1]
     assert moved_mail["X-Envelope-To"] == "wang@school.cn"
     assert "预约时间已变更" in moved_mail["Subject"] and booking.reference in moved_mail["Subject"]

@@ -7,6 +7,7 @@ from tests.factories import create_user
 from visitorapp.database import atomic
 from visitorapp.programme.models import Department, Edition
 from visitorapp.reports import services
+from visitorapp.timeutil import utcnow
 
 HIGHLIGHT = "化学魔术秀点燃小学生的好奇心，家长和老师一起动手做实验，现场气氛热烈。"
 
@@ -25,7 +26,7 @@ def test_the_college_report_prints_on_two_a4_landscape_pages(runner, browser, li
             values = dict.fromkeys(services.ENTRY_FIELDS, 1) | {
                 "links": "https://www.hnhgzy.com/news/2026/0513.html",
                 "highlights": HIGHLIGHT, "typical_case": "《一堂走出教室的化学课》"}
-            atomic(services.save_entry, event, department, values, organizer)
+            atomic(services.save_entry, event, department, values, organizer, now=utcnow())
     db.session.commit()
     page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page.goto(f"{live_server}/login")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.registration.helpers import create_individual_slot
 from visitorapp.outbox.services import send_due
+from visitorapp.timeutil import utcnow
 
 
 class Inbox:
@@ -94,7 +95,7 @@ def test_register_wait_and_get_promoted_by_email(phone, live_server, db, smtp):
     expect(phone.locator(".flash-success")).to_contain_text("报名已取消")
 
     db.session.rollback()  # see what the server threads committed
-    counts = send_due()
+    counts = send_due(now=utcnow())
     db.session.commit()
     assert counts["sent"] >= 2 and counts["retry"] == 0
     offers = [m for m in smtp.messages if "候补名额已为您保留" in m["Subject"]]

@@ -7,6 +7,7 @@ from tests.factories import create_user, create_venue
 from visitorapp.accounts.models import Role
 from visitorapp.checkin.devices import create_device, revoke_device
 from visitorapp.checkin.models import CheckIn
+from visitorapp.timeutil import utcnow
 
 
 @pytest.fixture
@@ -122,7 +123,7 @@ def test_search_says_other_venue_and_offers_no_check_in_when_cancelled(client, l
     other = create_venue(name="精艺楼")
     theirs, _ = booking_today(other, school_name="湘潭市第十中学", leader_mobile="13700001234")
     gone, _ = booking_today(venue, school_name="湘潭市第九中学", leader_mobile="13600001234")
-    cancel_booking(gone, reason="test")
+    cancel_booking(gone, reason="test", now=utcnow())
     login(create_user(Role.GATE, venues=[venue]))
     results = client.get("/api/v1/checkins/search?q=1234").get_json()["results"]
     by_school = {r["school"]: r for r in results}

@@ -9,6 +9,7 @@ from visitorapp.checkin import counts
 from visitorapp.checkin.actors import Actor
 from visitorapp.checkin.services import check_in, correct_numbers, everyone_out
 from visitorapp.errors import DomainError
+from visitorapp.timeutil import utcnow
 
 DAY = MOMENT.date()
 
@@ -165,7 +166,7 @@ def test_cancelled_registration_is_revoked_at_the_gate(db, venue, gate):
     from visitorapp.registration import services as registration_services
     person = register(create_individual_slot(venue=venue, capacity=5,
                                              starts_at=MOMENT + timedelta(minutes=10)))
-    registration_services.cancel_registration(person)
+    registration_services.cancel_registration(person, now=utcnow())
     c = scan(ticket(person), venue, gate)
     assert c.result == "revoked" and "已取消" in c.message
 

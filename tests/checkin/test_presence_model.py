@@ -46,7 +46,7 @@ from visitorapp.database import atomic
 from visitorapp.extensions import db as _db
 from visitorapp.programme.models import Edition, ParticipationMode, Venue
 from visitorapp.reports import exports, roster, statistics
-from visitorapp.timeutil import TZ
+from visitorapp.timeutil import TZ, utcnow
 
 DAY = date(2031, 5, 14)
 START = datetime.combine(DAY, time(9, 20), TZ)
@@ -327,7 +327,8 @@ class GateDay(RuleBasedStateMachine):
         report = statistics.college_report(_db.session.get(Edition, self.edition_id), self.now).total
         assert report.arrived == sum(arrived.values())
         assert report.no_show == want_no_show
-        export = {row[0]: row for row in exports.attendance_rows(exports.ExportFilter(self.edition_id))}
+        export = {row[0]: row for row in exports.attendance_rows(exports.ExportFilter(self.edition_id),
+                                                                 now=utcnow())}
         assert {ref: row[12] for ref, row in export.items()} == {
             self.refs[k]: arrived[k] for k in ("g1", "g2", "g3")}
         assert {ref for ref, row in export.items() if row[14] == "爽约"} == {

@@ -9,7 +9,7 @@ from tests.factories import create_booking, create_slot, create_user
 from visitorapp.accounts.models import Role
 from visitorapp.booking import signals
 from visitorapp.booking.models import BookingStatus
-from visitorapp.timeutil import TZ, local_today
+from visitorapp.timeutil import TZ
 
 
 @pytest.fixture
@@ -53,9 +53,9 @@ def test_search_by_reference_and_filters(client, db, world, organizer):
     assert junk.status_code == 200 and ref in junk.get_data(as_text=True)
 
 
-def test_headcount_change_after_the_deadline(client, db, world, organizer):
+def test_headcount_change_after_the_deadline(client, db, pinned, world, organizer):
     # The slot starts in less than the teachers' change deadline: staff may still change it.
-    soon = datetime.combine(local_today() + timedelta(days=1), time(9), tzinfo=TZ)
+    soon = datetime.combine(pinned.date() + timedelta(days=1), time(9), tzinfo=TZ)
     world.edition.change_deadline_hours = 72
     slot = create_slot(world.event, world.venue, capacity=60, starts_at=soon)
     booking = create_booking(slot, students=30, teachers=2)

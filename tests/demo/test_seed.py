@@ -214,7 +214,7 @@ def test_a_sample_that_no_longer_fits_is_skipped_without_touching_counters(runne
     slot = next(s for e in seeded.events if e.seq == 11 for s in e.slots)
     for booking in db.session.scalars(sa.select(Booking).where(Booking.slot_id == slot.id)):
         if booking.is_active:
-            services.cancel_booking(booking, actor="组织者")
+            services.cancel_booking(booking, actor="组织者", now=utcnow())
     ids = sa.select(Booking.id).where(Booking.slot_id == slot.id)
     db.session.execute(sa.delete(CheckIn).where(CheckIn.booking_id.in_(ids)))
     db.session.execute(sa.delete(Attendance).where(Attendance.booking_id.in_(ids)))

@@ -11,6 +11,7 @@ from visitorapp.database import atomic
 from visitorapp.extensions import db, mail
 from visitorapp.outbox import services as outbox
 from visitorapp.outbox.models import MessageStatus, OutboxMessage
+from visitorapp.timeutil import utcnow
 
 
 def _fresh_count(db, model) -> int:
@@ -22,7 +23,7 @@ def _fresh_count(db, model) -> int:
 def _book_and_queue(slot, details):
     """A booking in one unit of work: the tickets feature's booking_created receiver queues its
     confirmation in the same transaction (nothing here queues it)."""
-    booking = booking_services.create_booking(slot, details)
+    booking = booking_services.create_booking(slot, details, now=utcnow())
     queued = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
                                .where(OutboxMessage.booking_id == booking.id,
                                       OutboxMessage.kind == "booking.confirmed"))
@@ -50,7 +51,7 @@ def test_mail_server_crash_after_commit_keeps_booking_and_mail(app, db, monkeypa
     assert _fresh_count(db, Booking) == 1 and _fresh_count(db, OutboxMessage) == 1
 
     mail_server_down(app, monkeypatch)
-    assert outbox.send_due() == {"sent": 0, "retry": 1, "failed": 0}
+    assert outbox.send_due(now=utcnow()) == {"sent": 0, "retry": 1, "failed": 0}
     message = db.session.scalar(sa.select(OutboxMessage))
     assert message.status == MessageStatus.PENDING and message.attempts == 1
     assert message.last_error and message.booking_id == booking.id
@@ -59,7 +60,7 @@ def test_mail_server_crash_after_commit_keeps_booking_and_mail(app, db, monkeypa
     message.next_attempt_at = message.next_attempt_at - timedelta(hours=1)  # the retry is due
     db.session.commit()
     with mail.record_messages() as sent:
-        assert outbox.send_due() == {"sent": 1, "retry": 0, "failed": 0}
+        assert outbox.send_due(now=utcnow()) == {"sent": 1, "retry": 0, "failed": 0}
     assert [m.recipients for m in sent] == [["teacher@example.edu.cn"]]
 
 
@@ -69,15 +70,15 @@ def test_sender_process_dies_mid_send_then_the_message_is_reclaimed(app, db, mon
     mail_server_down(app, monkeypatch)  # nothing may leave before the simulated crash
     atomic(_book_and_queue, slot, group_details(email="a@example.edu.cn"))
     message_id = db.session.scalar(sa.select(OutboxMessage.id))
-    assert outbox.claim(message_id)  # a worker claimed it … and was killed before sending
-    assert outbox.send_due() == {"sent": 0, "retry": 0, "failed": 0}  # not sent twice meanwhile
+    assert outbox.claim(message_id, now=utcnow())  # a worker claimed it … and was killed before sending
+    assert outbox.send_due(now=utcnow()) == {"sent": 0, "retry": 0, "failed": 0}  # not sent twice meanwhile
     message = db.session.get(OutboxMessage, message_id)
     db.session.refresh(message)
     message.next_attempt_at -= outbox.LEASE + timedelta(seconds=1)  # the lease has run out
     db.session.commit()
     mail_server_up(app, monkeypatch)
     with mail.record_messages() as sent:
-        assert outbox.send_due()["sent"] == 1
+        assert outbox.send_due(now=utcnow())["sent"] == 1
     assert len(sent) == 1
 
 
@@ -110,6 +111,6 @@ def test_web_booking_commits_its_confirmation_mail_with_it(app, client, db, monk
     booking = db.session.scalar(sa.select(Booking))
     message = db.session.scalar(sa.select(OutboxMessage))
     assert message.booking_id == booking.id and message.recipient == "wu@example.edu.cn"
-    outbox.send_due()  # the mail server is down: the message stays queued for a retry
+    outbox.send_due(now=utcnow())  # the mail server is down: the message stays queued for a retry
     db.session.refresh(message)
     assert message.status != MessageStatus.SENT and message.status != MessageStatus.FAILED

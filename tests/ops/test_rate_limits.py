@@ -15,6 +15,7 @@ from tests.security.conftest import sign_in
 from visitorapp import create_app
 from visitorapp.accounts.models import Role
 from visitorapp.checkin.devices import create_device
+from visitorapp.timeutil import utcnow
 from visitorapp.waitlist import services as waitlist
 from visitorapp.waitlist.models import EntryKind
 
@@ -75,6 +76,7 @@ def test_login_is_limited(app_config):
 SECOND_INSTANCE = """
 import json, sys
 from visitorapp import create_app
+from visitorapp.timeutil import utcnow
 config = json.loads(sys.argv[1])
 print(create_app(config).test_client().get("/api/v1/openapi.json").status_code)
 """
@@ -132,7 +134,7 @@ def world(db):
     individual = create_individual_slot(capacity=1)
     registration = register(individual)
     entry = waitlist.join(individual, EntryKind.INDIVIDUAL, name="候补同学", mobile="13700000001",
-                          email="", headcount=1, details={})
+                          email="", headcount=1, details={}, now=utcnow())
     _device, token = create_device("限流测试扫码枪", slot.venue)
     db.session.commit()
     return World(slot, booking, individual, registration, entry, token)

@@ -83,7 +83,7 @@ def test_two_concurrent_senders_send_each_message_once(app, smtp_server, db):
         try:
             with app.app_context():
                 start.wait()
-                results.append(outbox.send_due(limit=100))
+                results.append(outbox.send_due(limit=100, now=utcnow()))
         except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(exc)
 
@@ -114,7 +114,7 @@ def test_gives_up_after_the_last_back_off_step_then_an_organizer_can_resend(runn
     assert "a@example.com" not in listing.output
 
     smtp_server.start()
-    outbox.resend(message)
+    outbox.resend(message, now=utcnow())
     db.session.commit()
     assert "已发送 1 封" in runner.invoke(args=["mail", "send-outbox"]).output
     assert len(smtp_server.messages) == 1
@@ -130,7 +130,7 @@ def test_a_server_that_never_answers_times_out_instead_of_hanging(app, db):
         app.config["MAIL_TIMEOUT"] = 0.5
         app.extensions["mail"].port = app.config["MAIL_PORT"]
         began = time.monotonic()
-        counts = outbox.send_due()
+        counts = outbox.send_due(now=utcnow())
     assert counts["retry"] == 1 and time.monotonic() - began < 5
     assert "timed out" in messages()[0].last_error
 

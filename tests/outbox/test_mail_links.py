@@ -24,7 +24,7 @@ from visitorapp.recovery import services as recovery
 from visitorapp.registration import services as registration_services
 from visitorapp.tickets import notifications
 from visitorapp.tickets import services as tickets
-from visitorapp.timeutil import TZ
+from visitorapp.timeutil import TZ, utcnow
 from visitorapp.waitlist import services as waitlist
 from visitorapp.waitlist.models import EntryKind
 
@@ -55,30 +55,30 @@ def produce_every_mail(db, **edition):
     second = create_slot(event, venue, capacity=200, label="制药体验路线",
                          starts_at=first.starts_at + timedelta(hours=2))
 
-    booking = booking_services.create_booking(first, group_details(email="lead@school.cn"))
-    booking_services.change_headcount(booking, 30, 3)
-    booking_services.move_booking(booking, second)
+    booking = booking_services.create_booking(first, group_details(email="lead@school.cn"), now=utcnow())
+    booking_services.change_headcount(booking, 30, 3, now=utcnow())
+    booking_services.move_booking(booking, second, now=utcnow())
     notifications.queue_reminders(second.local_day)
     tickets.resend_confirmation(booking)
     big = booking_services.create_booking(first, group_details(students=75, teachers=5,
-                                                               email="big@school.cn"))
+                                                               email="big@school.cn"), now=utcnow())
     approval.reject(big, reason="人数过多", now=NOW)
     recovery.send_links(booking.leader_mobile, booking.reference, "", NOW)
     notices.send_notice(edition, "day", "东门临时封闭", "请从北门入校。", day=second.local_day)
-    booking_services.cancel_booking(booking)
+    booking_services.cancel_booking(booking, now=utcnow())
 
     clinic = create_individual_slot(capacity=1, event=create_event(edition, name="简历门诊",
                                                                    mode=event.mode.INDIVIDUAL))
     later = create_slot(clinic.event, clinic.venue, capacity=5,
                         starts_at=clinic.starts_at + timedelta(hours=1))
-    student = registration_services.create_registration(clinic, person(email="s1@example.com"))
-    registration_services.move_registration(student, later)
+    student = registration_services.create_registration(clinic, person(email="s1@example.com"), now=utcnow())
+    registration_services.move_registration(student, later, now=utcnow())
     notices.send_notice(edition, "slot", "请携带学生证", "入场时核对学生证。", slot=later)
-    other = registration_services.create_registration(clinic, person(email="s2@example.com"))
+    other = registration_services.create_registration(clinic, person(email="s2@example.com"), now=utcnow())
     waiting = person(email="s3@example.com")
     waitlist.join(clinic, EntryKind.INDIVIDUAL, name=waiting.name, mobile=waiting.mobile,
-                  email=waiting.email, headcount=1, details=waiting.as_dict())
-    registration_services.cancel_registration(other)  # the place is offered to the queue
+                  email=waiting.email, headcount=1, details=waiting.as_dict(), now=utcnow())
+    registration_services.cancel_registration(other, now=utcnow())  # the place is offered to the queue
     waitlist.expire_offers(NOW + timedelta(days=3))
     db.session.flush()
     return db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()

@@ -5,6 +5,7 @@ from tests.factories import create_event, create_slot
 from visitorapp.programme.models import ParticipationMode
 from visitorapp.registration import services
 from visitorapp.registration.services import PersonDetails
+from visitorapp.timeutil import utcnow
 
 _seq = itertools.count(1)
 
@@ -25,5 +26,6 @@ def person(internal=True, **kw) -> PersonDetails:
     return PersonDetails(**values)
 
 
-def register(slot, **kw):
-    return services.create_registration(slot, person(**kw))
+def register(slot, now=None, **kw):
+    """A registration through the real service, at ``now`` or at the test's clock."""
+    return services.create_registration(slot, person(**kw), now=now or utcnow())

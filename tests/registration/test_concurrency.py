@@ -16,6 +16,7 @@ from visitorapp.errors import DomainError
 from visitorapp.programme.models import Slot
 from visitorapp.registration import services
 from visitorapp.registration.models import Registration
+from visitorapp.timeutil import utcnow
 
 MOVERS = 6
 
@@ -57,7 +58,8 @@ def test_concurrent_registration_moves_never_overfill_the_target(app, db):
     def move(registration_id):
         from visitorapp.extensions import db as session_db
         registration = session_db.session.get(Registration, registration_id)
-        atomic(services.move_registration, registration, session_db.session.get(Slot, target_id))
+        atomic(services.move_registration, registration, session_db.session.get(Slot, target_id),
+               now=utcnow())
 
     outcomes = run_in_threads(app, move, ids)
     db.session.expire_all()
@@ -84,7 +86,7 @@ def test_concurrent_group_moves_never_overfill_the_target(app, db):
     def move(booking_id):
         from visitorapp.extensions import db as session_db
         booking = session_db.session.get(Booking, booking_id)
-        atomic(booking_services.move_booking, booking, session_db.session.get(Slot, target_id))
+        atomic(booking_services.move_booking, booking, session_db.session.get(Slot, target_id), now=utcnow())
 
     outcomes = run_in_threads(app, move, ids)
     db.session.expire_all()

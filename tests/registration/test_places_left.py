@@ -15,7 +15,7 @@ from tests.registration.helpers import create_individual_slot, register
 from tests.registration.test_views import form
 from visitorapp.extensions import db as _db
 from visitorapp.programme.models import ParticipationMode
-from visitorapp.timeutil import TZ
+from visitorapp.timeutil import TZ, utcnow
 from visitorapp.waitlist.models import WaitlistEntry
 
 NOW = datetime(2031, 4, 28, 10, 0, tzinfo=TZ)
@@ -149,7 +149,7 @@ def test_a_place_freed_at_the_venue_reaches_the_waiting_list(client, db, clock):
 
     slot = clinic_beside_a_group(safe=20, daily_cap=1500, group=20)
     assert client.post(f"/r/{slot.id}/waitlist", data=form()).status_code == 302
-    booking_services.cancel_booking(db.session.scalar(sa.select(Booking)))
+    booking_services.cancel_booking(db.session.scalar(sa.select(Booking)), now=utcnow())
     db.session.commit()
     entry = db.session.scalar(sa.select(WaitlistEntry))
     assert entry.status == EntryStatus.WAITING  # the signal was about the group's slot

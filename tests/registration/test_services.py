@@ -14,6 +14,7 @@ from visitorapp.programme.models import CampusDay
 from visitorapp.registration import services
 from visitorapp.registration.models import RegistrationStatus
 from visitorapp.tickets import tokens
+from visitorapp.timeutil import utcnow
 
 
 def test_registration_takes_one_place_and_gets_a_ticket_in_the_common_format(db):
@@ -35,7 +36,7 @@ def test_full_slot_refuses_without_changing_anything(db):
     register(slot)
     db.session.commit()
     with pytest.raises(capacity.CapacityError) as err:
-        atomic(services.create_registration, slot, person())
+        atomic(services.create_registration, slot, person(), now=utcnow())
     assert err.value.code == "slot_full"
     db.session.refresh(slot)
     assert slot.booked == 1
@@ -48,7 +49,7 @@ def test_one_clinic_slot_per_mobile_refused_without_naming_the_first(db):
     first = register(slot, mobile="13600000123")
     db.session.commit()
     with pytest.raises(services.DuplicateRegistration) as err:
-        atomic(services.create_registration, other, person(mobile="13600000123"))
+        atomic(services.create_registration, other, person(mobile="13600000123"), now=utcnow())
     assert "每人限报一个场次" in err.value.message and "找回预约/报名" in err.value.message
     assert first.reference not in err.value.message and "09:00" not in err.value.message
     db.session.refresh(other)
@@ -61,7 +62,7 @@ def test_a_student_number_typed_by_someone_else_does_not_lock_out_its_holder(db)
     squatter = register(slot, student_number="2024000123", mobile="13600000001")
     db.session.commit()
     holder = atomic(services.create_registration, slot,
-                    person(student_number="2024000123", mobile="13600000002"))
+                    person(student_number="2024000123", mobile="13600000002"), now=utcnow())
     assert squatter.is_active and holder.is_active
     assert services.repeated_student_numbers(slot.event_id) == {"2024000123"}
 
@@ -71,7 +72,7 @@ def test_one_slot_per_mobile_for_visitors(db):
     register(slot, internal=False, mobile="13600000001")
     db.session.commit()
     with pytest.raises(services.DuplicateRegistration):
-        atomic(services.create_registration, slot, person(internal=False, mobile="13600000001"))
+        atomic(services.create_registration, slot, person(internal=False, mobile="13600000001"), now=utcnow())
 
 
 def test_unique_index_holds_when_the_application_check_is_bypassed(db, monkeypatch):
@@ -88,7 +89,7 @@ def test_unique_index_holds_when_the_application_check_is_bypassed(db, monkeypat
 
     monkeypatch.setattr(services, "find_duplicate", first_call_misses)
     with pytest.raises(services.DuplicateRegistration):
-        atomic(services.create_registration, slot, person(mobile="13600009999"))
+        atomic(services.create_registration, slot, person(mobile="13600009999"), now=utcnow())
     db.session.refresh(slot)
     assert slot.booked == 1
 
@@ -96,7 +97,7 @@ def test_unique_index_holds_when_the_application_check_is_bypassed(db, monkeypat
 def test_a_cancelled_registration_frees_the_person_to_register_again(db):
     slot = create_individual_slot(capacity=1)
     registration = register(slot, student_number="2024000777")
-    services.cancel_registration(registration)
+    services.cancel_registration(registration, now=utcnow())
     db.session.commit()
     assert registration.status == RegistrationStatus.CANCELLED and slot.booked == 0
     again = register(slot, student_number="2024000777")
@@ -107,7 +108,7 @@ def test_a_cancelled_registration_frees_the_person_to_register_again(db):
 def test_group_events_refuse_individual_registration(db):
     slot = create_slot(capacity=50)
     with pytest.raises(RuleError) as err:
-        services.create_registration(slot, person())
+        services.create_registration(slot, person(), now=utcnow())
     assert err.value.code == "not_individual_event"
 
 
@@ -130,25 +131,24 @@ def test_move_takes_the_new_place_before_releasing_the_old(db):
     blocker = register(later)
     db.session.commit()
     with pytest.raises(capacity.CapacityError):
-        atomic(services.move_registration, registration, later)
+        atomic(services.move_registration, registration, later, now=utcnow())
     db.session.refresh(slot)
     assert registration.slot_id == slot.id and slot.booked == 1
-    services.cancel_registration(blocker)
+    services.cancel_registration(blocker, now=utcnow())
     db.session.commit()
-    atomic(services.move_registration, registration, later)
+    atomic(services.move_registration, registration, later, now=utcnow())
     db.session.refresh(slot)
     db.session.refresh(later)
     assert registration.slot_id == later.id and slot.booked == 0 and later.booked == 1
 
 
-def test_move_after_the_change_deadline_is_refused(db):
-    from visitorapp.timeutil import utcnow
-    slot = create_individual_slot(capacity=2, starts_at=utcnow() + timedelta(hours=3))
-    later = create_individual_slot(event=slot.event, capacity=2, starts_at=utcnow() + timedelta(hours=6))
+def test_move_after_the_change_deadline_is_refused(db, pinned):
+    slot = create_individual_slot(capacity=2, starts_at=pinned + timedelta(hours=3))
+    later = create_individual_slot(event=slot.event, capacity=2, starts_at=pinned + timedelta(hours=6))
     registration = register(slot)
     db.session.commit()
     with pytest.raises(RuleError) as err:
-        atomic(services.move_registration, registration, later)
+        atomic(services.move_registration, registration, later, now=pinned)
     assert err.value.code == "change_deadline_passed"
 
 
@@ -161,13 +161,13 @@ def test_group_booking_moves_atomically(db):
     create_booking(later, students=10, teachers=1)
     db.session.commit()
     with pytest.raises(capacity.CapacityError):
-        atomic(booking_services.move_booking, booking, later)
+        atomic(booking_services.move_booking, booking, later, now=utcnow())
     db.session.refresh(slot)
     assert booking.slot_id == slot.id and slot.booked == 42
     roomy = create_slot(event=slot.event, venue=slot.venue, capacity=60,
                         starts_at=slot.starts_at + timedelta(hours=4))
     db.session.commit()
-    atomic(booking_services.move_booking, booking, roomy)
+    atomic(booking_services.move_booking, booking, roomy, now=utcnow())
     db.session.refresh(slot)
     db.session.refresh(roomy)
     assert booking.slot_id == roomy.id and slot.booked == 0 and roomy.booked == 42
@@ -183,7 +183,7 @@ def test_registration_tickets_are_found_by_token_like_bookings(db):
     with pytest.raises(TokenError) as err:
         services.registration_for_token(token[:-1] + ("A" if token[-1] != "A" else "B"))
     assert err.value.code == "forged"
-    services.cancel_registration(registration)
+    services.cancel_registration(registration, now=utcnow())
     with pytest.raises(TokenError) as err:
         services.registration_for_token(token)
     assert err.value.code == "revoked" and registration.reference in err.value.message
@@ -207,7 +207,7 @@ def test_a_racing_duplicate_group_booking_points_to_the_first(db, monkeypatch):
     monkeypatch.setattr(booking_services, "find_duplicate", first_call_misses)
     with pytest.raises(booking_services.DuplicateBooking) as err:
         atomic(booking_services.create_booking, slot, group_details(leader_mobile="13811112222"),
-               enforce_window=False)
+               enforce_window=False, now=utcnow())
     assert err.value.code == "duplicate" and first.reference not in err.value.message
     db.session.refresh(slot)
     assert slot.booked == first.headcount
@@ -227,7 +227,7 @@ def test_one_per_slot_events_take_a_person_in_each_slot_but_once_per_slot(db):
         register(clinic, mobile="13600001111")
     assert "此场次" in err.value.message
     with pytest.raises(services.DuplicateRegistration):  # nor moved onto the slot already held
-        services.move_registration(first, interview)
+        services.move_registration(first, interview, now=utcnow())
     db.session.commit()
 
 

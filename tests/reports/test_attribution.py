@@ -30,7 +30,7 @@ from visitorapp.extensions import db
 from visitorapp.programme.models import ParticipationMode
 from visitorapp.registration.services import create_registration
 from visitorapp.reports import layout, services
-from visitorapp.timeutil import TZ
+from visitorapp.timeutil import TZ, utcnow
 
 #: The report is read on 20 May 2031, after a week of 11–17 May.
 READ_AT = datetime(2031, 5, 20, 10, 0, tzinfo=TZ)
@@ -77,9 +77,10 @@ def week(db, time_machine):
                         school_stage="secondary_vocational", students=25, teachers=2)
     b5 = create_booking(afternoon, school_name="攸县第一中学", students=10, teachers=1)
     cancelled = create_booking(chem_route, school_name="荷塘区中学", students=15, teachers=1)
-    cancel_booking(cancelled)
-    internal = [create_registration(fair_slot, person(), enforce_window=False) for _ in range(4)]
-    external = [create_registration(fair_slot, person(internal=False), enforce_window=False)
+    cancel_booking(cancelled, now=utcnow())
+    internal = [create_registration(fair_slot, person(), enforce_window=False, now=utcnow())
+                for _ in range(4)]
+    external = [create_registration(fair_slot, person(internal=False), enforce_window=False, now=utcnow())
                 for _ in range(2)]
     db.session.commit()
     time_machine.move_to(at(9, 5), tick=False)
@@ -170,9 +171,9 @@ def test_a_coordinators_own_entries_count_once(week, client, login):
     organizer = create_user()
     values = dict.fromkeys(services.ENTRY_FIELDS) | {"links": "", "highlights": "", "typical_case": ""}
     atomic(services.save_entry, week["open_day"], week["academic"], values | {"media_city": 2},
-           organizer)
+           organizer, now=utcnow())
     atomic(services.save_entry, week["open_day"], week["chem"], values | {"media_city": 1},
-           organizer)
+           organizer, now=utcnow())
     book = workbook(client, login, 2031)
     col = COLUMNS["media_city"]
     assert body(book["全院汇总"])[-1][col] == 3

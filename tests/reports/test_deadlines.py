@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import create_user
-from tests.reports.test_attribution import week  # noqa: F401 - the fixture
+from tests.reports.test_attribution import READ_AT, week  # noqa: F401 - the fixture
 from visitorapp.database import atomic
 from visitorapp.extensions import db
 from visitorapp.programme.models import Department
@@ -24,7 +24,7 @@ def intro(department):
     """一分钟说专业 (due 12 May in this week), handed in on 20 May."""
     item = atomic(submissions.start, week_edition(), department, SubmissionKind.MAJOR_INTRO, "t")
     atomic(submissions.save, item, title="应用化工技术", body="专业介绍" * 10,
-           video_url="https://example.com/v.mp4", submit=True, actor="t")
+           video_url="https://example.com/v.mp4", submit=True, actor="t", now=READ_AT)
     return item
 
 

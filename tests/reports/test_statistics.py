@@ -66,7 +66,7 @@ def test_a_joint_activity_is_split_by_who_hosts_the_venue(week):
 def _enter(week, department, user, **values):
     base = dict.fromkeys(services.ENTRY_FIELDS, 0) | {"links": "", "highlights": "",
                                                       "typical_case": ""}
-    return atomic(services.save_entry, week["open_day"], department, base | values, user)
+    return atomic(services.save_entry, week["open_day"], department, base | values, user, now=utcnow())
 
 
 def test_college_row_adds_up_what_each_department_entered(week, db):

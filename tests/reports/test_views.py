@@ -1,5 +1,5 @@
 """Who may open which report page: anonymous and gate refused, reporters their own department."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -143,7 +143,24 @@ def test_without_a_set_deadline_reports_are_due_two_days_after_the_week(week, db
     edition = week["edition"]
     edition.report_deadline = None
     assert services.deadline(edition) == edition.ends_on + timedelta(days=2)
-    edition.ends_on = local_today() - timedelta(days=2)
-    assert not services.deadline_passed(edition)
-    edition.ends_on = local_today() - timedelta(days=3)
-    assert services.deadline_passed(edition)
+    edition.ends_on = date(2027, 5, 16)  # a Sunday: 附件1 is due on Tuesday the 18th, inclusive
+    assert not services.deadline_passed(edition, date(2027, 5, 18))
+    assert services.deadline_passed(edition, date(2027, 5, 19))
+
+
+def test_submitting_is_judged_and_dated_at_the_callers_moment(week, db):
+    """``submit`` reads no clock: the caller's ``now`` decides the deadline and is the record's
+    time (the deadline here is the day after tomorrow on the machine's calendar)."""
+    from datetime import datetime
+
+    from visitorapp.errors import DomainError
+    from visitorapp.reports import services
+    from visitorapp.timeutil import TZ
+    reporter = create_user(Role.REPORTER, department=week["pharma"])
+    deadline = services.deadline(week["edition"])
+    last_evening = datetime.combine(deadline, datetime.min.time(), tzinfo=TZ).replace(hour=23, minute=50)
+    report = services.submit(week["edition"], week["pharma"], reporter, last_evening)
+    assert report.submitted_at == last_evening
+    with pytest.raises(DomainError) as late:
+        services.submit(week["edition"], week["pharma"], reporter, last_evening + timedelta(minutes=15))
+    assert late.value.code == "deadline_passed"

@@ -13,6 +13,7 @@ from visitorapp.outbox.models import MessageStatus, OutboxMessage
 from visitorapp.tickets import tokens
 from visitorapp.tickets.services import booking_for_token
 from visitorapp.tickets.tokens import TokenError
+from visitorapp.timeutil import utcnow
 
 EMAIL = "li.laoshi@example.com"
 
@@ -67,7 +68,7 @@ def test_confirmation_carries_a_qr_code_the_gate_accepts_until_cancelled(runner,
     assert event.decoded("dtend") == booking.slot.ends_at
     assert "湖南省青少年科普基地" in str(event["location"]) and str(calendar["method"]) == "PUBLISH"
 
-    atomic(services.cancel_booking, booking, reason="学校临时安排考试")
+    atomic(services.cancel_booking, booking, reason="学校临时安排考试", now=utcnow())
     with pytest.raises(TokenError) as err:
         booking_for_token(decoded)
     assert err.value.code == "revoked"
@@ -85,7 +86,7 @@ def test_confirmation_carries_a_qr_code_the_gate_accepts_until_cancelled(runner,
 
 def test_change_notice_says_old_and_new_numbers(runner, smtp_server, booking):
     send_outbox(runner, 1)
-    atomic(services.change_headcount, booking, 30, 2, enforce_deadline=False)
+    atomic(services.change_headcount, booking, 30, 2, enforce_deadline=False, now=utcnow())
     send_outbox(runner, 1)
     notice = smtp_server.messages[1]
     assert "人数已修改" in notice["Subject"]
@@ -102,7 +103,7 @@ def test_no_email_address_no_message(db, runner, smtp_server):
 
 
 def test_confirmation_sent_after_cancellation_has_no_qr(runner, smtp_server, booking):
-    atomic(services.cancel_booking, booking)  # cancelled before the outbox ran
+    atomic(services.cancel_booking, booking, now=utcnow())  # cancelled before the outbox ran
     send_outbox(runner, 2)
     confirmation = next(m for m in smtp_server.messages if "预约成功" in m["Subject"])
     assert attachments(confirmation) == {}
@@ -112,7 +113,7 @@ def test_reminder_the_day_before_is_queued_once(db, runner, smtp_server, booking
     other = create_booking(booking.slot, email="")  # no address: nothing to send
     cancelled = create_booking(booking.slot, email="gone@example.com")
     db.session.commit()
-    atomic(services.cancel_booking, cancelled)
+    atomic(services.cancel_booking, cancelled, now=utcnow())
     day = booking.slot.local_day.isoformat()
     first = runner.invoke(args=["send-reminders", "--day", day])
     assert first.exit_code == 0 and "新加入发送队列 1 封" in first.output, first.output

@@ -14,6 +14,7 @@ from visitorapp.outbox.models import OutboxMessage
 from visitorapp.registration import services
 from visitorapp.tickets import tokens
 from visitorapp.tickets.services import holder_for_token
+from visitorapp.timeutil import utcnow
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_the_manage_page_opens_a_ticket_page_with_qr_png_and_print(client, regis
 
 def test_a_cancelled_registration_shows_a_void_ticket_and_no_qr(client, registration):
     token = tokens.token_for(registration)
-    atomic(services.cancel_registration, registration)
+    atomic(services.cancel_registration, registration, now=utcnow())
     page = client.get(f"/ticket/{token}").get_data(as_text=True)
     assert "已作废" in page and "此报名已于" in page and "<svg" not in page
     assert client.get(f"/ticket/{token}.png").status_code == 404
@@ -103,7 +104,7 @@ def test_organizers_see_the_ticket_link_and_resend_the_confirmation_audited(clie
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "registration.resend"))
     assert entry is not None and "wang@example.com" not in entry.summary
 
-    atomic(services.cancel_registration, registration)
+    atomic(services.cancel_registration, registration, now=utcnow())
     response = client.post(f"/staff/registration/{registration.id}/resend", follow_redirects=True)
     assert "无法重发确认邮件" in response.get_data(as_text=True)
 

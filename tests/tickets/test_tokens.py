@@ -11,6 +11,7 @@ from visitorapp.database import atomic
 from visitorapp.tickets import qr, tokens
 from visitorapp.tickets.services import booking_for_token
 from visitorapp.tickets.tokens import TokenError
+from visitorapp.timeutil import utcnow
 
 
 def _swap(ch: str) -> str:
@@ -76,7 +77,7 @@ def test_token_reused_after_cancellation_is_revoked(db):
     booking = create_booking()
     token = tokens.token_for(booking)
     db.session.commit()
-    atomic(services.cancel_booking, booking, reason="天气原因")
+    atomic(services.cancel_booking, booking, reason="天气原因", now=utcnow())
     with pytest.raises(TokenError) as err:
         booking_for_token(token)
     assert err.value.code == "revoked"
@@ -89,7 +90,7 @@ def test_changing_the_headcount_keeps_the_ticket(db):
     booking = create_booking(students=40, teachers=2)
     token = tokens.token_for(booking)
     db.session.commit()
-    atomic(services.change_headcount, booking, 30, 2, enforce_deadline=False)
+    atomic(services.change_headcount, booking, 30, 2, enforce_deadline=False, now=utcnow())
     assert booking_for_token(token) is booking and tokens.token_for(booking) == token
 
 

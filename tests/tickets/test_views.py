@@ -6,6 +6,7 @@ from tests.mailserver import decode_qr
 from visitorapp.booking import services
 from visitorapp.database import atomic
 from visitorapp.tickets import tokens
+from visitorapp.timeutil import utcnow
 
 NOTES = "集合地点：精艺楼一楼大厅。\n进入实验室须穿平底鞋，不得触摸化学试剂。"
 
@@ -55,7 +56,7 @@ def test_lower_case_token_redirects_to_the_canonical_ticket(client, booking):
 
 def test_cancelled_ticket_shows_void_without_a_qr(client, booking, db):
     token = tokens.token_for(booking)
-    atomic(services.cancel_booking, booking)
+    atomic(services.cancel_booking, booking, now=utcnow())
     response = client.get(f"/ticket/{token}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -105,5 +106,5 @@ def test_ticket_page_is_revalidated_and_registers_an_offline_copy(client, bookin
 
 def test_headcount_change_keeps_the_ticket_url(client, booking):
     url = f"/ticket/{tokens.token_for(booking)}"
-    atomic(services.change_headcount, booking, 30, 2, enforce_deadline=False)
+    atomic(services.change_headcount, booking, 30, 2, enforce_deadline=False, now=utcnow())
     assert "学生 30 人，教师 2 人" in client.get(url).get_data(as_text=True)

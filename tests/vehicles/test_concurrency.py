@@ -8,6 +8,7 @@ from visitorapp.booking.models import Booking, BookingStatus
 from visitorapp.database import atomic
 from visitorapp.extensions import db
 from visitorapp.programme.models import Slot
+from visitorapp.timeutil import utcnow
 from visitorapp.vehicles import services
 from visitorapp.vehicles.models import EntranceDay, Transport, VehicleSettings
 
@@ -25,7 +26,8 @@ def test_the_entrance_limit_holds_under_a_race(race_app):
     def attempt(i):
         slot = db.session.get(Slot, slot_id)
         atomic(services.book, slot, group_details(leader_mobile=f"139{i:08d}", students=9, teachers=1),
-               services.TransportDetails("coach", 2, [f"湘A{i:05d}"], "东门"), enforce_window=False)
+               services.TransportDetails("coach", 2, [f"湘A{i:05d}"], "东门"), enforce_window=False,
+               now=utcnow())
 
     results = race(race_app, attempt)
     outcomes_ok(results, {"vehicle_limit"})

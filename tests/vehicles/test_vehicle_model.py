@@ -14,6 +14,7 @@ from visitorapp.booking import services as booking_services
 from visitorapp.database import atomic
 from visitorapp.errors import DomainError
 from visitorapp.extensions import db as _db
+from visitorapp.timeutil import utcnow
 from visitorapp.vehicles import services
 from visitorapp.vehicles.models import EntranceDay, VehicleSettings
 
@@ -66,7 +67,7 @@ class VehicleWeek(RuleBasedStateMachine):
     @rule(group=st.sampled_from(GROUPS))
     def cancel(self, group):
         try:
-            atomic(booking_services.cancel_booking, self._booking(group))
+            atomic(booking_services.cancel_booking, self._booking(group), now=utcnow())
         except DomainError:
             assert self.model[group] is None
         else:
@@ -80,7 +81,8 @@ class VehicleWeek(RuleBasedStateMachine):
                                   self._held(target, m["entrance"]) + m["vehicles"] <= LIMIT)
         try:
             atomic(booking_services.move_booking, self._booking(group),
-                   _db.session.get(type(self.slots[0]), self.slots[target].id), enforce_deadline=False)
+                   _db.session.get(type(self.slots[0]), self.slots[target].id), enforce_deadline=False,
+                   now=utcnow())
         except DomainError as exc:
             assert not fits, exc.message
         else:

@@ -12,6 +12,7 @@ from tests.factories import create_booking, create_slot, create_user
 from visitorapp.accounts.models import Role
 from visitorapp.audit.models import AuditEntry
 from visitorapp.booking.models import Booking
+from visitorapp.timeutil import utcnow
 from visitorapp.vehicles import services
 from visitorapp.vehicles.models import Transport, VehicleSettings
 
@@ -108,7 +109,7 @@ def test_a_move_to_another_day_takes_the_vehicles_there(client, db, slot):
     booking = create_booking(slot)
     services.set_transport(booking, services.TransportDetails("coach", 2, ["湘A12345"], "东门"))
     db.session.commit()
-    atomic(booking_services.move_booking, booking, other_day, enforce_deadline=False)
+    atomic(booking_services.move_booking, booking, other_day, enforce_deadline=False, now=utcnow())
     edition_id = slot.event.edition_id
     assert services.entrance_day_vehicles(edition_id, "东门", slot.local_day) == 0
     assert services.entrance_day_vehicles(edition_id, "东门", other_day.local_day) == 2

@@ -20,14 +20,15 @@ def join_group(slot, students, teachers=None, **kw):
     teachers = teachers or max(1, -(-students // 20))
     details = group_details(students=students, teachers=teachers, email=kw.pop("email", "t@example.com"))
     return services.join(slot, EntryKind.GROUP, name=details.school_name, mobile=details.leader_mobile,
-                         email=details.email, headcount=details.headcount, details=details.__dict__)
+                         email=details.email, headcount=details.headcount, details=details.__dict__,
+                         now=utcnow())
 
 
 def join_person(slot, **kw):
     details = person(**kw)
     return services.join(slot, EntryKind.INDIVIDUAL, name=details.name, mobile=details.mobile,
                          email=details.email, headcount=1, details=details.as_dict(),
-                         visitors=not details.is_internal)
+                         visitors=not details.is_internal, now=utcnow())
 
 
 def offers(db):
@@ -47,7 +48,7 @@ def test_a_cancellation_offers_the_place_to_the_first_entry_and_holds_it(db):
     first = join_person(slot)
     second = join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
+    atomic(registration_services.cancel_registration, holder, now=utcnow())
     db.session.refresh(slot)
     assert first.status == EntryStatus.OFFERED and second.status == EntryStatus.WAITING
     assert slot.booked == 1, "the offered place is held, not free for anyone else"
@@ -55,8 +56,8 @@ def test_a_cancellation_offers_the_place_to_the_first_entry_and_holds_it(db):
     [mail] = offers(db)
     assert mail.recipient == first.email and first.token in mail.body_text
     with pytest.raises(Exception):
-        atomic(registration_services.create_registration, slot, person())
-    registration = atomic(services.accept, first)
+        atomic(registration_services.create_registration, slot, person(), now=utcnow())
+    registration = atomic(services.accept, first, now=utcnow())
     db.session.refresh(slot)
     assert registration.is_active and registration.slot_id == slot.id and slot.booked == 1
     assert first.status == EntryStatus.ACCEPTED and first.registration_id == registration.id
@@ -70,7 +71,7 @@ def test_two_places_freeing_at_once_go_to_two_entries(db):
     # One group booking's worth of places at once: both holders cancel in one transaction.
     def cancel_both():
         for h in holders:
-            registration_services.cancel_registration(h)
+            registration_services.cancel_registration(h, now=utcnow())
     atomic(cancel_both)
     assert [e.status for e in entries] == [EntryStatus.OFFERED, EntryStatus.OFFERED, EntryStatus.WAITING]
     assert len(offers(db)) == 2
@@ -85,12 +86,12 @@ def test_a_group_too_large_is_skipped_for_one_that_fits(db):
     big = join_group(slot, students=38, teachers=2)
     small = join_group(slot, students=9, teachers=1)
     db.session.commit()
-    atomic(booking_services.cancel_booking, booking)  # 11 free + 1 spare = 12
+    atomic(booking_services.cancel_booking, booking, now=utcnow())  # 11 free + 1 spare = 12
     assert big.status == EntryStatus.WAITING
     assert small.status == EntryStatus.OFFERED
     db.session.refresh(slot)
     assert slot.booked == 48 + 10
-    result = atomic(services.accept, small)
+    result = atomic(services.accept, small, now=utcnow())
     assert result.is_active and result.headcount == 10 and result.slot_id == slot.id
     db.session.refresh(slot)
     assert slot.booked == 58
@@ -102,7 +103,7 @@ def test_an_expired_offer_releases_its_places_to_the_next_entry(db):
     first = join_person(slot)
     second = join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
+    atomic(registration_services.cancel_registration, holder, now=utcnow())
     assert first.status == EntryStatus.OFFERED
     later = first.offer_expires_at + timedelta(seconds=1)
     assert atomic(services.expire_offers, later) == 1
@@ -110,7 +111,7 @@ def test_an_expired_offer_releases_its_places_to_the_next_entry(db):
     db.session.refresh(slot)
     assert slot.booked == 1
     with pytest.raises(services.WaitlistError) as err:
-        atomic(services.accept, first)
+        atomic(services.accept, first, now=utcnow())
     assert err.value.code == "no_offer"
     expired_mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "waitlist.expired"))
     assert expired_mail.recipient == first.email
@@ -121,14 +122,14 @@ def test_an_offer_accepted_after_its_time_is_refused(db):
     holder = register(slot)
     entry = join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
+    atomic(registration_services.cancel_registration, holder, now=utcnow())
     with pytest.raises(services.WaitlistError) as err:
         atomic(services.accept, entry, entry.offer_expires_at + timedelta(minutes=1))
     assert err.value.code == "offer_expired"
 
 
-def test_offer_window_is_shorter_close_to_the_day(db):
-    now = utcnow()
+def test_offer_window_is_shorter_close_to_the_day(db, pinned):
+    now = pinned
     soon = create_individual_slot(capacity=1, starts_at=now + timedelta(hours=12))
     far = create_individual_slot(capacity=1, starts_at=now + timedelta(days=10))
     assert services.offer_window(far, now) == timedelta(hours=24)
@@ -140,8 +141,8 @@ def test_leaving_with_an_offer_passes_it_on(db):
     holder = register(slot)
     first, second = join_person(slot), join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
-    atomic(services.leave, first)
+    atomic(registration_services.cancel_registration, holder, now=utcnow())
+    atomic(services.leave, first, now=utcnow())
     assert first.status == EntryStatus.LEFT and second.status == EntryStatus.OFFERED
 
 
@@ -155,13 +156,13 @@ def test_the_same_mobile_queues_once(db):
     assert "无需重复" in err.value.message
 
 
-def test_expire_offers_command(db, runner):
-    slot = create_individual_slot(capacity=1, starts_at=utcnow() + timedelta(hours=2))
+def test_expire_offers_command(db, runner, pinned):
+    slot = create_individual_slot(capacity=1, starts_at=pinned + timedelta(hours=2))
     holder = register(slot)
     entry = join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
-    entry.offer_expires_at = utcnow() - timedelta(minutes=1)
+    atomic(registration_services.cancel_registration, holder, now=pinned)
+    entry.offer_expires_at = pinned - timedelta(minutes=1)
     db.session.commit()
     result = runner.invoke(args=["waitlist", "expire-offers"])
     assert "1" in result.output
@@ -176,7 +177,7 @@ def test_expire_offers_also_offers_places_an_organizer_added(db):
     db.session.commit()
     slot.capacity = 2  # raised by an organizer: no cancellation signal
     db.session.commit()
-    atomic(services.expire_offers)
+    atomic(services.expire_offers, now=utcnow())
     assert entry.status == EntryStatus.OFFERED
     db.session.refresh(slot)
     assert slot.booked == 2
@@ -190,7 +191,7 @@ def test_an_acceptance_racing_an_expiry_cannot_both_win(app, db):
     holder = register(slot)
     first, second = join_person(slot), join_person(slot)
     db.session.commit()
-    atomic(registration_services.cancel_registration, holder)
+    atomic(registration_services.cancel_registration, holder, now=utcnow())
     offered_at, expires_at = first.offered_at, first.offer_expires_at
     assert first.status == EntryStatus.OFFERED  # what this request has loaded
 
@@ -209,3 +210,26 @@ def test_an_acceptance_racing_an_expiry_cannot_both_win(app, db):
     assert second.status == EntryStatus.OFFERED and slot.booked == 1
     confirmed = sa.select(sa.func.count()).select_from(Registration).where(Registration.status == "confirmed")
     assert db.session.scalar(confirmed) == 0
+
+
+def test_joining_is_judged_at_the_callers_moment(db, pinned):
+    """"Already started" is decided at the ``now`` the caller passes, not by the machine's clock
+    (stopped here a day before the slot)."""
+    slot = create_individual_slot(capacity=1, starts_at=pinned + timedelta(days=1))
+    register(slot)
+    with pytest.raises(services.WaitlistError) as err:
+        services.join_individual(slot, person(), now=slot.starts_at)
+    assert err.value.code == "slot_started"
+    assert services.join_individual(slot, person(), now=pinned).status == EntryStatus.WAITING
+
+
+def test_freed_places_are_offered_at_the_moment_of_the_cancellation(db, pinned):
+    """The cancellation's ``now`` travels with places_released: the offer is dated by it and
+    runs 24 hours from it, whatever the clock says."""
+    slot = create_individual_slot(capacity=1, starts_at=pinned + timedelta(days=10))
+    holder = register(slot)
+    entry = join_person(slot)
+    later = pinned + timedelta(hours=5)
+    atomic(registration_services.cancel_registration, holder, now=later)
+    assert entry.status == EntryStatus.OFFERED
+    assert (entry.offered_at, entry.offer_expires_at) == (later, later + timedelta(hours=24))

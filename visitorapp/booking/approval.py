@@ -60,7 +60,7 @@ def reject(booking: Booking, *, reason: str, now: datetime, actor: str | None = 
     log_action("booking.reject", booking, actor=actor,
                summary=f"{booking.reference} 审核未通过：{reason.strip()}"[:200])
     signals.booking_rejected.send(booking, reason=reason.strip(), expired=False)
-    signals.places_released.send(booking.slot, persons=booking.headcount)
+    signals.places_released.send(booking.slot, persons=booking.headcount, now=now)
 
 
 def expire_due(now: datetime) -> list[Booking]:
@@ -76,7 +76,7 @@ def expire_due(now: datetime) -> list[Booking]:
         log_action("booking.review_expired", booking, actor="系统",
                    summary=f"{booking.reference} 审核超时（{format_datetime(now)}），名额已释放")
         signals.booking_rejected.send(booking, reason="", expired=True)
-        signals.places_released.send(booking.slot, persons=booking.headcount)
+        signals.places_released.send(booking.slot, persons=booking.headcount, now=now)
         expired.append(booking)
     return expired
 

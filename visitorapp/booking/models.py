@@ -140,10 +140,10 @@ class Booking(db.Model):
     def is_pending(self) -> bool:
         return self.status == BookingStatus.PENDING
 
-    def cancel(self, reason: str = "", now: datetime | None = None) -> None:
+    def cancel(self, reason: str, now: datetime) -> None:
         """The one place a booking becomes cancelled (places are released by the service)."""
         self.status = BookingStatus.CANCELLED
-        self.cancelled_at = now or utcnow()
+        self.cancelled_at = now
         self.cancel_reason = reason
 
 

@@ -16,7 +16,6 @@ from ..audit.models import log_action
 from ..checkin.counts import arrived
 from ..extensions import db
 from ..programme.models import Edition, Event, Slot
-from ..timeutil import utcnow
 from .models import Booking, BookingStatus
 from .rules import RuleError
 
@@ -62,12 +61,12 @@ def mark_no_shows(now: datetime) -> list[Booking]:
     return list(marked)
 
 
-def check_hold(edition: Edition, mobile: str, now: datetime | None = None) -> None:
+def check_hold(edition: Edition, mobile: str, now: datetime) -> None:
     """When the edition holds no-shows, a mobile with a no-show this week may not book again."""
     if not edition.hold_no_shows:
         return
     held = db.session.scalar(sa.select(sa.exists().where(
-        Booking.leader_mobile == mobile, no_show(now or utcnow()),
+        Booking.leader_mobile == mobile, no_show(now),
         Booking.slot_id == Slot.id, Slot.event_id == Event.id, Event.edition_id == edition.id)))
     if held:
         raise RuleError("no_show_hold", "该手机号本周已有预约未到场（爽约）记录，按活动周规定本周内暂停预约。"

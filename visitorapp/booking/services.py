@@ -15,7 +15,6 @@ from ..audit.models import log_action
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..programme.models import Event, ParticipationMode, Slot
-from ..timeutil import utcnow
 from . import approval, capacity, noshows, rules, signals
 from .models import HOLDING_STATUSES, Booking, BookingStatus, new_reference
 from .shares import Holder
@@ -65,7 +64,7 @@ def get_slot(slot_id: int) -> Slot:
 
 
 def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
-                   enforce_window: bool = True, now: datetime | None = None,
+                   enforce_window: bool = True, now: datetime,
                    also: Callable[[Booking], dict] | None = None) -> Booking:
     """Book a slot for a group, or raise a DomainError saying why not.
 
@@ -75,8 +74,8 @@ def create_booking(slot: Slot, details: GroupDetails, *, source: str = "web",
     ``also(booking)``: what another feature records with the booking (its vehicles), after the
     places and before anyone hears of the booking, so the confirmation mail already shows it;
     the dict it returns rides along with ``booking_created`` into the mail's context.
+    ``now`` comes from the caller (a view's clock, a CLI's, the demo's seed moment).
     """
-    now = now or utcnow()
     if source != "staff":
         rules.check_published(slot)
     if enforce_window:
@@ -125,13 +124,12 @@ def most_headcount(booking: Booking) -> int:
 
 def change_headcount(booking: Booking, students: int, teachers: int, *, actor: str | None = None,
                      enforce_deadline: bool = True, review: bool = True,
-                     now: datetime | None = None) -> None:
+                     now: datetime) -> None:
     """New numbers under the same rules; more places are taken atomically, fewer released.
 
     ``review``: a confirmed group that grows above the approval threshold goes back to review
     (else booking small and growing later would skip it); organizers' own changes pass False.
     """
-    now = now or utcnow()
     _require_holding(booking)
     if enforce_deadline:
         rules.check_changeable(booking.slot, now)
@@ -165,14 +163,14 @@ def change_headcount(booking: Booking, students: int, teachers: int, *, actor: s
                summary=f"{booking.reference} 人数 {sum(before.values())}→{students + teachers}")
     signals.booking_changed.send(booking, before=before)
     if delta < 0:
-        signals.places_released.send(booking.slot, persons=-delta)
+        signals.places_released.send(booking.slot, persons=-delta, now=now)
 
 
 def cancel_booking(booking: Booking, *, reason: str = "", actor: str | None = None,
-                   enforce_deadline: bool = False, now: datetime | None = None) -> None:
+                   enforce_deadline: bool = False, now: datetime) -> None:
     """Cancel and free the places at once. Teachers may cancel until the slot starts."""
     _require_holding(booking)
-    if enforce_deadline and booking.slot.starts_at <= (now or utcnow()):
+    if enforce_deadline and booking.slot.starts_at <= now:
         raise rules.RuleError("slot_started", "场次已开始，无法在线取消。")
     # Conditional: of two cancellations (or a cancellation and a rejection) racing, one releases.
     won = db.session.execute(
@@ -182,19 +180,18 @@ def cancel_booking(booking: Booking, *, reason: str = "", actor: str | None = No
         db.session.expire(booking, ["status"])
         raise rules.RuleError("cancelled", "该预约已取消。")
     capacity.release_places(booking.slot, booking.headcount, holder=holder_of(booking))
-    booking.cancel(reason)
+    booking.cancel(reason, now)
     booking.review_due_at = None
     log_action("booking.cancel", booking, actor=actor or "领队（管理链接）",
                summary=f"{booking.reference} 取消 {reason}"[:200])
     signals.booking_cancelled.send(booking, reason=reason)
-    signals.places_released.send(booking.slot, persons=booking.headcount)
+    signals.places_released.send(booking.slot, persons=booking.headcount, now=now)
 
 
 def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
-                 enforce_deadline: bool = True, now: datetime | None = None) -> None:
+                 enforce_deadline: bool = True, now: datetime) -> None:
     """改约: move the group to another slot, in the caller's transaction (a full target rolls back
     and leaves the booking where it was). A pending booking moves and stays pending."""
-    now = now or utcnow()
     _require_holding(booking)
     old = booking.slot
     if new_slot.id == old.id:
@@ -215,7 +212,7 @@ def move_booking(booking: Booking, new_slot: Slot, *, actor: str | None = None,
     log_action("booking.move", booking, actor=actor or "领队（管理链接）", before={"slot_id": old.id},
                after={"slot_id": new_slot.id}, summary=f"{booking.reference} 改约 场次{old.id}→{new_slot.id}")
     signals.booking_changed.send(booking, before=before)
-    signals.places_released.send(old, persons=booking.headcount)
+    signals.places_released.send(old, persons=booking.headcount, now=now)
 
 
 def find_duplicate(slot: Slot, mobile: str) -> Booking | None:

@@ -19,5 +19,6 @@ booking_approved = _signals.signal("booking-approved")
 #: sender = Booking, pending review, just released: kwargs ``reason`` (the organizer's) and
 #: ``expired`` (True: nobody decided before the deadline).
 booking_rejected = _signals.signal("booking-rejected")
-#: sender = Slot; kwargs ``persons`` = places just freed there (cancellation, fewer people, move).
+#: sender = Slot; kwargs ``persons`` = places just freed there (cancellation, fewer people, move)
+#: and ``now``, the sender's moment (the waiting list offers them as of then, never reads a clock).
 places_released = _signals.signal("places-released")

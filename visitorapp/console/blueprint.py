@@ -42,6 +42,23 @@ def field_error(form, exc) -> None:
         flash(exc.message, "error")
 
 
+def save_and_report(form, success, operation, *args, **kwargs):
+    """A POST whose page is redirected to: validate ``form``, run ``operation`` in one
+    transaction and flash the outcome — ``success`` (a text, or a function of the operation's
+    result), the service's refusal, or the form's errors. Returns the result, None when nothing
+    was done (the operations used here return their row)."""
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return None
+    try:
+        result = atomic(operation, *args, **kwargs)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return None
+    flash(success(result) if callable(success) else success, "success")
+    return result
+
+
 def perform(form, success: str, operation, *args, reload=None, **kwargs) -> bool:
     """Run a console operation in one transaction. True when done (``success`` flashed); False
     when refused: the reason beside the field of ``form`` it names, else flashed, and ``reload``

@@ -11,7 +11,7 @@ from ..programme.models import ThemeDay
 from ..timeutil import local, local_today, utcnow
 from ..web import day_arg
 from . import live, services, views_bookings, views_programme  # noqa: F401 - registers their routes on bp
-from .blueprint import bp, edition_or_404, field_error, flash_errors, organizer_required
+from .blueprint import bp, edition_or_404, field_error, organizer_required, save_and_report
 from .forms import CopyEditionForm, SettingsForm, ThemeDayForm
 
 #: Seconds between dashboard refreshes (static/js/console-live.js reads it from the page);
@@ -99,16 +99,8 @@ def theme_day_update(theme_day_id: int):
     """Rename, reorder or re-date one theme day."""
     theme_day = db.get_or_404(ThemeDay, theme_day_id)
     form = ThemeDayForm(prefix=f"td{theme_day.id}")
-    if form.validate_on_submit():
-        try:
-            atomic(services.update_theme_day, theme_day, form.position.data, form.name.data,
-                   form.day.data)
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(f"主题日“{form.name.data}”已保存。", "success")
-    else:
-        flash_errors(form)
+    save_and_report(form, lambda _: f"主题日“{form.name.data}”已保存。", services.update_theme_day,
+                    theme_day, form.position.data, form.name.data, form.day.data)
     return redirect(url_for("console.settings", edition=theme_day.edition.year))
 
 
@@ -118,17 +110,9 @@ def edition_copy():
     """Next year's week from this one: theme days, events, departments, slots (no bookings)."""
     edition = edition_or_404()
     form = CopyEditionForm()
-    if form.validate_on_submit():
-        try:
-            new = atomic(services.copy_edition, edition, form.year.data, form.starts_on.data)
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(f"已复制生成{new.year}年活动周，请检查日期与场次。", "success")
-            return redirect(url_for("console.settings", edition=new.year))
-    else:
-        flash_errors(form)
-    return redirect(url_for("console.settings", edition=edition.year))
+    new = save_and_report(form, lambda new: f"已复制生成{new.year}年活动周，请检查日期与场次。",
+                          services.copy_edition, edition, form.year.data, form.starts_on.data)
+    return redirect(url_for("console.settings", edition=new.year if new else edition.year))
 
 
 def init_app(app):

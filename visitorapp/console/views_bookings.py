@@ -114,7 +114,7 @@ def booking_headcount(booking_id: int):
             form, f"人数已修改为{students + teachers}人（学生{students}人、教师{teachers}人），入场码不变。",
             booking_services.change_headcount, booking,
             form.students.data, form.teachers.data, actor=_actor(), enforce_deadline=False,
-            review=False, reload=booking):
+            review=False, now=utcnow(), reload=booking):
         return _back_to(booking)
     return _render_detail(booking, headcount=form, status=422)
 
@@ -128,7 +128,7 @@ def booking_cancel(booking_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
     elif perform(form, "预约已取消，名额已释放，并已通知领队教师。", booking_services.cancel_booking,
-                 booking, reason=form.reason.data, actor=_actor()):
+                 booking, reason=form.reason.data, actor=_actor(), now=utcnow()):
         return _back_to(booking)
     return _render_detail(booking, cancel=form, status=422)
 

@@ -10,7 +10,7 @@ from ..notices import services as notices
 from ..programme.models import Department, Event, Slot, Venue
 from ..timeutil import at_local, local
 from . import bulk, services
-from .blueprint import bp, edition_or_404, field_error, flash_errors, organizer_required
+from .blueprint import bp, edition_or_404, field_error, organizer_required, save_and_report
 from .forms import (
     BulkSlotForm,
     CloseSlotForm,
@@ -64,19 +64,13 @@ def event_host(event_id: int):
     """Set the 接待单位 of an event's slots, all at once or per venue or route label."""
     event = db.get_or_404(Event, event_id)
     form = host_form(event)
-    if form.validate_on_submit():
+
+    def set_host():  # reads the form once it is valid (the scope is one of its choices)
         kind, _, value = form.scope.data.partition(":")
-        department = db.session.get(Department, form.department_id.data) or None
-        try:
-            changed = atomic(services.set_host, event, department,
-                             venue_id=int(value) if kind == "venue" else None,
-                             label=value if kind == "label" else None)
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(f"已更新{len(changed)}个场次的接待单位。", "success")
-    else:
-        flash_errors(form)
+        return services.set_host(event, db.session.get(Department, form.department_id.data) or None,
+                                 venue_id=int(value) if kind == "venue" else None,
+                                 label=value if kind == "label" else None)
+    save_and_report(form, lambda changed: f"已更新{len(changed)}个场次的接待单位。", set_host)
     return redirect(url_for("console.events", edition=event.edition.year) + f"#event-{event.id}")
 
 
@@ -165,16 +159,9 @@ def slot_close(slot_id: int):
     gets a change notice offering a move or a cancellation."""
     slot = db.get_or_404(Slot, slot_id)
     form = CloseSlotForm()
-    if form.validate_on_submit():
-        try:
-            notice = atomic(notices.close_slot, slot, form.reason.data)
-        except DomainError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(f"场次 {local(slot.starts_at):%m-%d %H:%M} 已暂停预约，变更通知已发给已预约的团体和报名者"
-                  f"（邮件{notice.mailed}封）。", "success")
-    else:
-        flash_errors(form)
+    save_and_report(form, lambda notice: f"场次 {local(slot.starts_at):%m-%d %H:%M} 已暂停预约，"
+                                         f"变更通知已发给已预约的团体和报名者（邮件{notice.mailed}封）。",
+                    notices.close_slot, slot, form.reason.data)
     return redirect(url_for("console.events", edition=slot.event.edition.year))
 
 

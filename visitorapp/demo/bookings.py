@@ -6,7 +6,7 @@ and the leader's mobile; a sample already there (confirmed or cancelled) is left
 Numbers use the 0733 (Zhuzhou) block of the 139 prefix and no e-mail, so nothing is ever sent.
 """
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 
 import sqlalchemy as sa
 
@@ -75,10 +75,10 @@ def seed(ctx: DemoContext) -> None:
     for edition, samples in ((ctx.past, PAST), (ctx.upcoming, UPCOMING)):
         if edition is not None:
             for sample in samples:
-                add_sample(edition, sample, ctx.messages)
+                add_sample(edition, sample, ctx.messages, ctx.now)
 
 
-def add_sample(edition: Edition, sample: Sample, messages: list[str]) -> Booking | None:
+def add_sample(edition: Edition, sample: Sample, messages: list[str], now: datetime) -> Booking | None:
     slot = find_slot(edition, sample)
     if slot is None:  # an organizer removed or moved that slot: skip the sample
         return None
@@ -94,9 +94,10 @@ def add_sample(edition: Edition, sample: Sample, messages: list[str]) -> Booking
         # A savepoint: if an organizer made the slot smaller, this sample's partial updates are
         # undone and seeding goes on without it.
         with db.session.begin_nested():
-            booking = services.create_booking(slot, details, source="staff", enforce_window=False)
+            booking = services.create_booking(slot, details, source="staff", enforce_window=False,
+                                              now=now)
             if sample.cancelled is not None:
-                services.cancel_booking(booking, reason=sample.cancelled, actor="演示数据")
+                services.cancel_booking(booking, reason=sample.cancelled, actor="演示数据", now=now)
     except DomainError as exc:
         messages.append(f"示例预约未添加（{sample.school}）：{exc.message}")
         return None

@@ -34,14 +34,14 @@ def seed(ctx: DemoContext) -> None:
         if registration.find_duplicate(slot, mobile) is None and slot.remaining > 0:
             registration.create_registration(slot, registration.PersonDetails(
                 name=name, mobile=mobile, student_number=number, college=college,
-                class_name=class_name), source="staff", enforce_window=False)
+                class_name=class_name), source="staff", enforce_window=False, now=ctx.now)
     db.session.refresh(full_slot)
     waiting = registration.PersonDetails(name="周同学", mobile="13700010009", student_number="2024030109",
                                          college="化学工程学院", class_name="应化2402班")
     if full_slot.is_full and waitlist.open_entry(full_slot, waiting.mobile) is None and \
             not db.session.scalar(sa.select(WaitlistEntry.id).where(WaitlistEntry.mobile == waiting.mobile)):
         waitlist.join(full_slot, EntryKind.INDIVIDUAL, name=waiting.name, mobile=waiting.mobile,
-                      email="", headcount=1, details=waiting.as_dict(), visitors=False)
+                      email="", headcount=1, details=waiting.as_dict(), now=ctx.now, visitors=False)
     _draft_submission(edition)
     ctx.messages.append(f"个人报名演示：{event.name}（{len(slots)}个场次），候补与材料报送草稿已就绪。")
 

@@ -57,7 +57,7 @@ def seed(ctx: DemoContext) -> None:
                 school_name=school, school_stage=stage, grades="", students=students,
                 teachers=teachers, leader_name="演练老师",
                 leader_mobile=f"1990{ctx.today:%m%d}{n % 100:02d}{i}"[:11]),
-                source="staff", enforce_window=False)
+                source="staff", enforce_window=False, now=ctx.now)
         made += 1
     ctx.messages.append(f"演练场次：今日 {len(venues)} 个场馆均有演练场次（本次新建 {made} 个），"
                         "入口核验页 /gate 可扫码练习。")

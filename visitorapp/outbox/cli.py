@@ -3,6 +3,7 @@ import click
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..timeutil import utcnow
 from .models import MessageStatus, OutboxMessage
 from .services import send_due
 
@@ -19,7 +20,7 @@ def send_outbox(limit: int, drain: bool):
     """Send the messages that are due (failures are retried later with growing back-off)."""
     total = {"sent": 0, "retry": 0, "failed": 0}
     while True:
-        counts = send_due(limit)
+        counts = send_due(utcnow(), limit)  # each batch at its own moment
         for key, value in counts.items():
             total[key] += value
         if not drain or sum(counts.values()) < limit:

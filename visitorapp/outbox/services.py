@@ -8,7 +8,7 @@ A sender that crashes mid-send leaves a "sending" row that is reclaimed after LE
 import logging
 import smtplib
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -42,7 +42,7 @@ def enqueue(recipient: str, subject: str, body_text: str, *, kind: str, body_htm
     no savepoint (a confirmation mail used to cost four statements inside the booking's lock)."""
     if not recipient:
         return None
-    now = utcnow()
+    now = utcnow()  # the row's timestamps, as a column default would stamp them (no rule reads them)
     return insert_missing(OutboxMessage, {
         "kind": kind, "dedupe_key": dedupe_key, "booking_id": booking_id,
         "edition_id": edition_id, "recipient": recipient, "subject": subject,
@@ -51,9 +51,8 @@ def enqueue(recipient: str, subject: str, body_text: str, *, kind: str, body_htm
         "last_error": "", "created_at": now, "sent_at": None}, ("dedupe_key",), returning="id")
 
 
-def claim(message_id: int) -> bool:
-    """pending (or a stale sending) → sending, atomically; False if someone else has it."""
-    now = utcnow()
+def claim(message_id: int, now: datetime) -> bool:
+    """pending (or a stale sending) → sending at ``now``, atomically; False if someone else has it."""
     result = db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message_id,
@@ -67,8 +66,8 @@ def claim(message_id: int) -> bool:
     return result.rowcount == 1
 
 
-def due_ids(limit: int = 50) -> list[int]:
-    now = utcnow()
+def due_ids(now: datetime, limit: int = 50) -> list[int]:
+    """Messages due at ``now``: pending and their time has come, or sending past the lease."""
     return list(db.session.scalars(
         sa.select(OutboxMessage.id)
         .where(sa.or_(sa.and_(OutboxMessage.status == MessageStatus.PENDING,
@@ -78,21 +77,23 @@ def due_ids(limit: int = 50) -> list[int]:
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
 
 
-def send_due(limit: int = 50) -> dict[str, int]:
-    """Send what is due; returns counts {"sent": n, "retry": n, "failed": n}."""
+def send_due(now: datetime, limit: int = 50) -> dict[str, int]:
+    """Send what is due at ``now`` (the caller's clock: a CLI run, a worker tick); returns counts
+    {"sent": n, "retry": n, "failed": n}. The batch's moment times its leases, retries and
+    ``sent_at``: a batch takes seconds, the back-off steps are minutes."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     with SMTPSession() as smtp:
-        for message_id in due_ids(limit):
-            if not claim(message_id):
+        for message_id in due_ids(now, limit):
+            if not claim(message_id, now):
                 continue
             message = db.session.get(OutboxMessage, message_id)
             try:
                 smtp.send(build_mail(message))
             except Exception as exc:  # noqa: BLE001 - any SMTP/network failure is retried
-                outcome = _failed(message, exc)
+                outcome = _failed(message, exc, now)
             else:
                 message.status = MessageStatus.SENT
-                message.sent_at = utcnow()
+                message.sent_at = now
                 message.last_error = ""
                 outcome = "sent"
             db.session.commit()
@@ -167,14 +168,14 @@ def build_mail(message: OutboxMessage) -> Message:
     return mail_message
 
 
-def resend(message: OutboxMessage) -> None:
+def resend(message: OutboxMessage, now: datetime) -> None:
     """An organizer asks to send a failed (or a sent but lost) message again, from the first
     back-off step. A message still queued is left alone: it would go out twice."""
     if message.status not in (MessageStatus.FAILED, MessageStatus.SENT):
         raise DomainError("still_queued", "该邮件仍在发送队列中，无需重发。")
     before = {"status": message.status.value, "attempts": message.attempts}
     message.status = MessageStatus.PENDING
-    message.next_attempt_at = utcnow()
+    message.next_attempt_at = now
     message.attempts = 0
     message.last_error = ""
     log_action("outbox.resend", message, before=before, after={"status": "pending"},
@@ -182,7 +183,7 @@ def resend(message: OutboxMessage) -> None:
     db.session.flush()
 
 
-def _failed(message: OutboxMessage, exc: Exception) -> str:
+def _failed(message: OutboxMessage, exc: Exception, now: datetime) -> str:
     # Log the message id and the error class only: the recipient is personal data.
     log.warning("outbox message %s attempt %s failed: %s", message.id, message.attempts,
                 type(exc).__name__)
@@ -191,5 +192,5 @@ def _failed(message: OutboxMessage, exc: Exception) -> str:
         message.status = MessageStatus.FAILED
         return "failed"
     message.status = MessageStatus.PENDING
-    message.next_attempt_at = utcnow() + timedelta(seconds=BACKOFF[message.attempts - 1])
+    message.next_attempt_at = now + timedelta(seconds=BACKOFF[message.attempts - 1])
     return "retry"

@@ -8,6 +8,7 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import ActionForm
+from ..timeutil import utcnow
 from . import cli, worker
 from .models import MessageStatus, OutboxMessage
 from .services import ATTACHMENT_RENDERERS, resend, send_due
@@ -77,7 +78,7 @@ def resend_message(message_id: int):
     message = _get(message_id)
     if ActionForm().validate_on_submit():
         try:
-            atomic(resend, message)
+            atomic(resend, message, utcnow())
         except DomainError as exc:
             flash(exc.message, "error")
         else:
@@ -92,7 +93,7 @@ def resend_message(message_id: int):
 def send_now():
     """Send what is due now, without waiting for the worker or cron."""
     if ActionForm().validate_on_submit():
-        counts = send_due()
+        counts = send_due(utcnow())
         flash(f"已发送 {counts['sent']} 封，稍后重试 {counts['retry']} 封，放弃 {counts['failed']} 封。",
               "success" if not (counts["retry"] or counts["failed"]) else "warning")
     return redirect(url_for(".messages"))

@@ -39,6 +39,7 @@ class Worker:
 
 def start(app: Flask) -> Worker:
     """Run send_due every OUTBOX_INTERVAL seconds until stopped."""
+    from ..timeutil import utcnow
     from .services import send_due
 
     stop = threading.Event()
@@ -48,7 +49,7 @@ def start(app: Flask) -> Worker:
         while True:
             try:
                 with app.app_context():
-                    counts = send_due()
+                    counts = send_due(utcnow())  # the worker is the outermost layer
                 if counts["sent"] or counts["retry"] or counts["failed"]:
                     log.info("outbox worker: %s", counts)
             except Exception:  # noqa: BLE001 - the worker must outlive a bad round (DB restart …)

@@ -138,7 +138,7 @@ class Registration(db.Model):
         """Same as ``is_active`` (a registration is never pending): pages shared with bookings."""
         return self.is_active
 
-    def cancel(self) -> None:
+    def cancel(self, now: datetime) -> None:
         """The one place a registration becomes cancelled (the service releases the place)."""
         self.status = RegistrationStatus.CANCELLED
-        self.cancelled_at = utcnow()
+        self.cancelled_at = now

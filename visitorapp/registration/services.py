@@ -16,7 +16,7 @@ from ..booking import capacity, rules, signals
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..programme.models import ParticipationMode, Slot
-from ..timeutil import format_datetime, utcnow
+from ..timeutil import format_datetime
 from . import notifications
 from .models import (
     Registration,
@@ -102,7 +102,7 @@ def questions_for(event_id: int) -> list[RegistrationQuestion]:
 
 def create_registration(slot: Slot, details: PersonDetails, *, source: str = "web",
                         enforce_window: bool = True, places_held: bool = False,
-                        now: datetime | None = None) -> Registration:
+                        now: datetime) -> Registration:
     """Register one person, or raise a DomainError saying why not.
 
     ``places_held``: the place was already taken for this person (a waiting-list offer).
@@ -111,7 +111,7 @@ def create_registration(slot: Slot, details: PersonDetails, *, source: str = "we
     if source != "staff":
         rules.check_published(slot)
     if enforce_window:
-        check_registrable(slot, now or utcnow())
+        check_registrable(slot, now)
     per_slot = slot.event.one_per_slot
     if find_duplicate(slot, details.mobile) is not None:
         raise DuplicateRegistration(per_slot)
@@ -137,24 +137,23 @@ def create_registration(slot: Slot, details: PersonDetails, *, source: str = "we
 
 
 def cancel_registration(registration: Registration, *, actor: str | None = None,
-                        now: datetime | None = None) -> None:
+                        now: datetime) -> None:
     """Cancel and free the place at once (the waiting list hears of it through the signal)."""
     _require_active(registration)
-    if registration.slot.starts_at <= (now or utcnow()):
+    if registration.slot.starts_at <= now:
         raise rules.RuleError("slot_started", "场次已开始，无法在线取消。")
     capacity.release_places(registration.slot, 1, visitors=not registration.is_internal)
-    registration.cancel()
+    registration.cancel(now)
     log_action("registration.cancel", registration, actor=actor or "报名人（管理链接）",
                summary=f"{registration.reference} 取消")
     notifications.registration_cancelled(registration)
-    signals.places_released.send(registration.slot, persons=1)
+    signals.places_released.send(registration.slot, persons=1, now=now)
 
 
 def move_registration(registration: Registration, new_slot: Slot, *, actor: str | None = None,
-                      enforce_deadline: bool = True, now: datetime | None = None) -> None:
+                      enforce_deadline: bool = True, now: datetime) -> None:
     """Move to another slot of the same event: the new place is taken before the old one is
     given back, in the caller's transaction, so a full target leaves everything as it was."""
-    now = now or utcnow()
     _require_active(registration)
     old = registration.slot
     if new_slot.id == old.id:
@@ -175,7 +174,7 @@ def move_registration(registration: Registration, new_slot: Slot, *, actor: str 
                before={"slot_id": old.id}, after={"slot_id": new_slot.id},
                summary=f"{registration.reference} 改约 {format_datetime(new_slot.starts_at)}")
     notifications.registration_confirmed(registration, moved=True)
-    signals.places_released.send(old, persons=1)
+    signals.places_released.send(old, persons=1, now=now)
 
 
 def other_slots(registration: Registration, now: datetime) -> list[Slot]:

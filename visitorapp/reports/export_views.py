@@ -8,7 +8,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..programme.models import Edition, Event, Venue
 from ..programme.services import current_edition
-from ..timeutil import local_today
+from ..timeutil import local_today, utcnow
 from . import exports, roster
 from .forms import ExportFilterForm
 from .spreadsheet import csv_response, with_total, write_xlsx, xlsx_response
@@ -72,9 +72,10 @@ def export_file(kind: str, fmt: str):
         log_action("export.full_mobile", None, summary=f"导出含完整手机号的{title}",
                    after={k: str(v) for k, v in f.__dict__.items() if v is not None})
         db.session.commit()
-    rows = with_total(columns, exports.booking_rows(f, full_mobile=full) if kind == "bookings"
+    now = utcnow()
+    rows = with_total(columns, exports.booking_rows(f, now, full_mobile=full) if kind == "bookings"
                       else exports.registration_rows(f) if kind == "registrations"
-                      else exports.attendance_rows(f))
+                      else exports.attendance_rows(f, now))
     filename = f"{title}-{local_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
         return csv_response(filename, columns, rows)

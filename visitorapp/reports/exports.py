@@ -15,7 +15,7 @@ from ..checkin import counts
 from ..extensions import db
 from ..programme.models import Event, Slot, Venue, slot_title_sql
 from ..registration.models import Registration, RegistrationStatus
-from ..timeutil import local, utcnow
+from ..timeutil import local
 from ..validators import mask_mobile
 from .spreadsheet import Column
 
@@ -50,14 +50,7 @@ def _base(f: ExportFilter, now: datetime, columns) -> sa.Select:
         .join(Event, Slot.event_id == Event.id).outerjoin(Venue, Slot.venue_id == Venue.id))
     if any(getattr(c, "table", None) is arr for c in picked):  # the aggregate only when shown
         stmt = stmt.outerjoin(arr, arr.c.booking_id == Booking.id)
-    stmt = (stmt.where(Event.edition_id == f.edition_id, Slot.is_rehearsal.is_(False))
-        .order_by(Slot.starts_at, Venue.name, Booking.id))
-    if f.day is not None:
-        stmt = stmt.where(Slot.starts_on(f.day))
-    if f.venue_id:
-        stmt = stmt.where(Slot.venue_id == f.venue_id)
-    if f.event_id:
-        stmt = stmt.where(Slot.event_id == f.event_id)
+    stmt = _filtered(stmt.order_by(Slot.starts_at, Venue.name, Booking.id), f)
     if f.stage:
         stmt = stmt.where(Booking.school_stage == f.stage)
     if f.status is None:
@@ -71,6 +64,20 @@ def _base(f: ExportFilter, now: datetime, columns) -> sa.Select:
     elif f.status == "expected":
         stmt = stmt.where(Booking.status == BookingStatus.CONFIRMED, ~counts.arrived(Booking.id),
                           ~is_no_show)
+    return stmt
+
+
+def _filtered(stmt: sa.Select, f: ExportFilter) -> sa.Select:
+    """The filter's edition, day, venue and event, over a query joining Slot and Event
+    (rehearsals never count): one definition for the bookings and the registrations exports, so
+    both cover the same slots."""
+    stmt = stmt.where(Event.edition_id == f.edition_id, Slot.is_rehearsal.is_(False))
+    if f.day is not None:
+        stmt = stmt.where(Slot.starts_on(f.day))
+    if f.venue_id:
+        stmt = stmt.where(Slot.venue_id == f.venue_id)
+    if f.event_id:
+        stmt = stmt.where(Slot.event_id == f.event_id)
     return stmt
 
 
@@ -130,12 +137,12 @@ def _booking_columns(_arrivals, _no_show) -> tuple:
             Slot.label, Booking.notes)
 
 
-def booking_rows(f: ExportFilter, *, full_mobile: bool = False) -> Iterator[tuple]:
-    """预约明细: one row per booking."""
+def booking_rows(f: ExportFilter, now: datetime, *, full_mobile: bool = False) -> Iterator[tuple]:
+    """预约明细: one row per booking, as of ``now`` (the caller's clock)."""
     slot = _SlotCells(f.edition_id)
     for (reference, slot_id, event, venue, school, stage, grades, students, teachers,
          leader, mobile, status, created_at, label, notes) in _stream(
-            _base(f, utcnow(), _booking_columns)):
+            _base(f, now, _booking_columns)):
         day, clock = slot[slot_id]
         students, teachers, notes = _places(status, students, teachers, notes)
         yield (reference, day, clock, event, venue or "", school, STAGE_LABELS.get(stage, stage),
@@ -173,12 +180,12 @@ def _attendance_columns(arrivals, no_show) -> tuple:
             Slot.label, Booking.notes)
 
 
-def attendance_rows(f: ExportFilter) -> Iterator[tuple]:
-    """到场情况: booked against arrived, per booking."""
+def attendance_rows(f: ExportFilter, now: datetime) -> Iterator[tuple]:
+    """到场情况: booked against arrived, per booking; 爽约 as of ``now`` (the caller's clock)."""
     slot = _SlotCells(f.edition_id)
     for (reference, slot_id, event, venue, school, stage, students, teachers, status,
          in_s, in_t, first_in, is_no_show, label, notes) in _stream(
-            _base(f, utcnow(), _attendance_columns)):
+            _base(f, now, _attendance_columns)):
         in_s, in_t = int(in_s or 0), int(in_t or 0)
         day, clock = slot[slot_id]
         students, teachers, notes = _places(status, students, teachers, notes)
@@ -205,14 +212,8 @@ def registration_rows(f: ExportFilter) -> Iterator[tuple]:
             .join(Slot, Registration.slot_id == Slot.id).join(Event, Slot.event_id == Event.id)
             .outerjoin(Venue, Slot.venue_id == Venue.id)
             .outerjoin(arr, arr.c.registration_id == Registration.id)
-            .where(Event.edition_id == f.edition_id, Slot.is_rehearsal.is_(False))
             .order_by(Slot.starts_at, Venue.name, Registration.id))
-    if f.day is not None:
-        stmt = stmt.where(Slot.starts_on(f.day))
-    if f.venue_id:
-        stmt = stmt.where(Slot.venue_id == f.venue_id)
-    if f.event_id:
-        stmt = stmt.where(Slot.event_id == f.event_id)
+    stmt = _filtered(stmt, f)
     if f.status in (None, "confirmed"):
         stmt = stmt.where(Registration.status == RegistrationStatus.CONFIRMED)
     elif f.status == "cancelled":

@@ -12,7 +12,7 @@ from ..audit.models import log_action
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Department, Edition, Event
-from ..timeutil import local_today, utcnow
+from ..timeutil import local
 from .models import ActivityReportEntry, DepartmentReport
 from .statistics import reporting_departments
 
@@ -36,13 +36,14 @@ def deadline(edition: Edition) -> date:
     return edition.report_deadline or edition.ends_on + DEFAULT_DEADLINE_AFTER_WEEK
 
 
-def deadline_passed(edition: Edition, today: date | None = None) -> bool:
-    return (today or local_today()) > deadline(edition)
+def deadline_passed(edition: Edition, today: date) -> bool:
+    """``today`` (Shanghai) is after the last day to submit; the caller reads the calendar."""
+    return today > deadline(edition)
 
 
-def check_open(edition: Edition, user: User) -> None:
+def check_open(edition: Edition, user: User, now: datetime) -> None:
     """Reporters write until the deadline (inclusive); organizers may still correct afterwards."""
-    if deadline_passed(edition) and not user.has_role(Role.ORGANIZER):
+    if deadline_passed(edition, local(now).date()) and not user.has_role(Role.ORGANIZER):
         raise DomainError("deadline_passed",
                           f"填报已于{deadline(edition).month}月{deadline(edition).day}日截止，"
                           "如需修改请联系宣传统战部。")
@@ -60,11 +61,12 @@ def runs(event: Event, department: Department) -> bool:
             or any(s.hosted_by_id == department.id for s in event.slots if not s.is_rehearsal))
 
 
-def save_entry(event: Event, department: Department, values: dict, user: User) -> ActivityReportEntry:
+def save_entry(event: Event, department: Department, values: dict, user: User,
+               now: datetime) -> ActivityReportEntry:
     """Store what the department entered for one activity it leads, runs or hosts."""
     if not runs(event, department):
         raise DomainError("not_your_activity", "该活动不属于本单位，无法填报。")
-    check_open(event.edition, user)
+    check_open(event.edition, user, now)
     entry = entry_for(event, department)
     before = {k: getattr(entry, k) for k in ENTRY_FIELDS} if entry else None
     if entry is None:
@@ -84,14 +86,15 @@ def submission(edition: Edition, department: Department) -> DepartmentReport | N
         DepartmentReport.edition_id == edition.id, DepartmentReport.department_id == department.id))
 
 
-def submit(edition: Edition, department: Department, user: User) -> DepartmentReport:
-    """Mark the department's report as handed in (again: the time is updated)."""
-    check_open(edition, user)
+def submit(edition: Edition, department: Department, user: User,
+           now: datetime) -> DepartmentReport:
+    """Mark the department's report as handed in at ``now`` (again: the time is updated)."""
+    check_open(edition, user, now)
     report = submission(edition, department)
     if report is None:
         report = DepartmentReport(edition_id=edition.id, department_id=department.id)
         db.session.add(report)
-    report.submitted_at = utcnow()
+    report.submitted_at = now
     report.submitted_by_id = user.id
     db.session.flush()
     log_action("report.submit", report, summary=f"{department.name} 提交{edition.year}年活动情况报表")

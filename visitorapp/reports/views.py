@@ -50,7 +50,7 @@ def department_home():
     return render_template("reports/overview.html", edition=edition, editions=_editions(),
                            status=services.submission_status(edition),
                            deadline=services.deadline(edition),
-                           deadline_passed=services.deadline_passed(edition))
+                           deadline_passed=services.deadline_passed(edition, local_today()))
 
 
 @bp.get("/department/<int:department_id>")
@@ -68,7 +68,7 @@ def _department_page(edition: Edition, department: Department):
                            header=layout.header(services.column_titles(edition)),
                            cell=layout.cell, submission=services.submission(edition, department),
                            deadline=services.deadline(edition),
-                           deadline_passed=services.deadline_passed(edition))
+                           deadline_passed=services.deadline_passed(edition, local_today()))
 
 
 @bp.route("/department/<int:department_id>/event/<int:event_id>", methods=["GET", "POST"])
@@ -84,14 +84,15 @@ def entry(department_id: int, event_id: int):
     back = url_for("reports.department", department_id=department.id, edition=event.edition.year)
     if form.validate_on_submit():
         try:
-            atomic(services.save_entry, event, department, form.values(), current_user)
+            atomic(services.save_entry, event, department, form.values(), current_user, utcnow())
         except DomainError as exc:
             flash(exc.message, "error")
         else:
             flash(f"已保存「{event.name}」的填报内容。", "success")
             return redirect(back)
     return render_template("reports/entry.html", form=form, event=event, department=department,
-                           back=back, deadline_passed=services.deadline_passed(event.edition))
+                           back=back,
+                           deadline_passed=services.deadline_passed(event.edition, local_today()))
 
 
 @bp.post("/department/<int:department_id>/submit")
@@ -103,7 +104,8 @@ def submit(department_id: int):
     edition = _edition()
     if not ActionForm().validate_on_submit():
         abort(400)
-    report = statistics.department_report(edition, department, utcnow())
+    now = utcnow()
+    report = statistics.department_report(edition, department, now)
     if report.mostly_empty and request.form.get("confirm_empty") != "1":
         empty = sum(r.is_empty for r in report.rows if not r.coordinating)
         flash(f"本单位有{empty}项活动（共{len(report.rows)}项）尚无任何数据。确认这些活动没有开展或无需填报后，"
@@ -111,7 +113,7 @@ def submit(department_id: int):
         return redirect(url_for("reports.department", department_id=department.id,
                                 edition=edition.year, confirm="empty"))
     try:
-        atomic(services.submit, edition, department, current_user)
+        atomic(services.submit, edition, department, current_user, now)
     except DomainError as exc:
         flash(exc.message, "error")
     else:

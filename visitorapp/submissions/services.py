@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -16,7 +17,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..programme.models import Department, Edition
 from ..registration import uploads
-from ..timeutil import local, utcnow
+from ..timeutil import local
 from .models import Submission, SubmissionImage, SubmissionKind, SubmissionStatus
 
 WHITESPACE = re.compile(r"\s+")
@@ -46,9 +47,9 @@ def start(edition: Edition, department: Department, kind: SubmissionKind, actor:
     return submission
 
 
-def save(submission: Submission, *, title: str, body: str, video_url: str = "",
+def save(submission: Submission, *, title: str, body: str, now: datetime, video_url: str = "",
          submit: bool = False, actor: str = "") -> None:
-    """Save the text (as a draft, or submitted); over the limit nothing is saved."""
+    """Save the text at ``now`` (as a draft, or submitted); over the limit nothing is saved."""
     kind = submission.kind
     count = character_count(body)
     if count > kind.max_chars:
@@ -57,20 +58,20 @@ def save(submission: Submission, *, title: str, body: str, video_url: str = "",
                               field="body")
     if submit:
         _check_complete(submission, title, body, video_url)
-        _check_deadline(submission, utcnow())
+        _check_deadline(submission, now)
     before = {"status": submission.status.value, "chars": character_count(submission.body)}
     submission.title, submission.body, submission.video_url = title, body, video_url
     submission.updated_by = actor
-    submission.updated_at = utcnow()
+    submission.updated_at = now
     if submit:
         submission.status = SubmissionStatus.SUBMITTED
-        submission.submitted_at = utcnow()
+        submission.submitted_at = now
     log_action("submission.submit" if submit else "submission.save", submission, before=before,
                after={"status": submission.status.value, "chars": count},
                summary=f"{submission.department.name} {kind.label} {count}字")
 
 
-def _check_deadline(submission: Submission, now) -> None:
+def _check_deadline(submission: Submission, now: datetime) -> None:
     """After the deadline the edition decides: accept (marked 逾期) or refuse."""
     due = submission.kind.due_on(submission.edition)
     if local(now).date() > due and not submission.edition.accept_late_submissions:

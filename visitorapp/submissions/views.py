@@ -11,7 +11,7 @@ from ..forms import ActionForm
 from ..programme.models import Department, Edition
 from ..programme.params import redirect_legacy, requested_edition
 from ..registration import uploads
-from ..timeutil import local_today
+from ..timeutil import local_today, utcnow
 from . import services
 from .forms import SubmissionForm
 from .models import SubmissionImage, SubmissionKind
@@ -62,14 +62,14 @@ def edit(submission_id: int):
     form = SubmissionForm(obj=submission)
     status = 200
     if form.validate_on_submit():
-        stored = []
+        stored, now = [], utcnow()
 
         def unit():
             # Image and text in one unit of work: an over-long text keeps neither.
             if form.image.data and getattr(form.image.data, "filename", ""):
                 stored.append(services.add_image(submission, form.image.data).stored_name)
             services.save(submission, title=form.title.data or "", body=form.body.data or "",
-                          video_url=form.video_url.data or "", submit=bool(form.submit.data),
+                          video_url=form.video_url.data or "", submit=bool(form.submit.data), now=now,
                           actor=current_user.username)
 
         try:

@@ -19,7 +19,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..programme.models import ParticipationMode, Slot
 from ..registration import services as registration_services
-from ..timeutil import format_datetime, utcnow
+from ..timeutil import format_datetime
 from . import notifications
 from .models import EntryKind, EntryStatus, WaitlistEntry
 
@@ -33,15 +33,16 @@ ALREADY_WAITING = ("该手机号已在此场次的候补队列中，无需重复
 
 
 def join(slot: Slot, kind: EntryKind, *, name: str, mobile: str, email: str, headcount: int,
-         details: dict, visitors: bool = True, now: datetime | None = None) -> WaitlistEntry:
-    """Queue for a full slot (only a full one: with room, book it directly). Full means what
+         details: dict, now: datetime, visitors: bool = True) -> WaitlistEntry:
+    """Queue for a full slot not started at ``now`` (only a full one: with room, book it
+    directly). Full means what
     the pages say: fewer places than ``headcount`` by ``capacity.places_left`` (the slot, the
     venue at that time and, for visitors, the campus day), not only the slot's own count."""
     rules.check_published(slot)
     expected = ParticipationMode.GROUP if kind == EntryKind.GROUP else ParticipationMode.INDIVIDUAL
     if slot.event.mode != expected or slot.is_rehearsal:
         raise WaitlistError("wrong_mode", "该场次不接受此类候补。")
-    if slot.starts_at <= (now or utcnow()):
+    if slot.starts_at <= now:
         raise WaitlistError("slot_started", "该场次已开始或已结束，无法候补。")
     if capacity.places_left([slot], visitors=visitors)[slot.id] >= headcount:
         raise WaitlistError("not_full", "该场次仍有名额，请直接预约/报名。")
@@ -62,8 +63,7 @@ def join(slot: Slot, kind: EntryKind, *, name: str, mobile: str, email: str, hea
     return entry
 
 
-def join_group(slot: Slot, details: booking_services.GroupDetails,
-               now: datetime | None = None) -> WaitlistEntry:
+def join_group(slot: Slot, details: booking_services.GroupDetails, now: datetime) -> WaitlistEntry:
     """A school group queues for a full slot under the booking's own group rules (size, the
     teacher-to-student ratio, the edition's no-show hold), so the offer it may get is bookable."""
     edition = slot.event.edition
@@ -74,7 +74,7 @@ def join_group(slot: Slot, details: booking_services.GroupDetails,
 
 
 def join_individual(slot: Slot, details: registration_services.PersonDetails,
-                    now: datetime | None = None) -> WaitlistEntry:
+                    now: datetime) -> WaitlistEntry:
     """One person queues for a full registration slot."""
     return join(slot, EntryKind.INDIVIDUAL, name=details.name, mobile=details.mobile,
                 email=details.email, headcount=1, details=details.as_dict(),
@@ -89,9 +89,9 @@ def offer_window(slot: Slot, now: datetime) -> timedelta:
     return max(timedelta(hours=1), min(default, left / 3))
 
 
-def offer_freed_places(slot: Slot, now: datetime | None = None) -> list[WaitlistEntry]:
-    """Offer what is free in ``slot`` to waiting entries in order, each to the first that fits."""
-    now = now or utcnow()
+def offer_freed_places(slot: Slot, now: datetime) -> list[WaitlistEntry]:
+    """Offer what is free in ``slot`` at ``now`` to waiting entries in order, each to the first
+    that fits."""
     if slot.starts_at <= now:
         return []
     offered = []
@@ -108,7 +108,7 @@ def offer_freed_places(slot: Slot, now: datetime | None = None) -> list[Waitlist
         try:
             with db.session.begin_nested():
                 capacity.take_places(slot, entry.headcount, visitors=entry.visitors)
-                if not _transition(entry, (EntryStatus.WAITING,), EntryStatus.OFFERED,
+                if not _transition(entry, (EntryStatus.WAITING,), EntryStatus.OFFERED, now,
                                    offered_at=now, offer_expires_at=now + offer_window(slot, now)):
                     raise capacity.CapacityError("entry_changed", "")  # left meanwhile: undo
         except capacity.CapacityError:
@@ -121,14 +121,13 @@ def offer_freed_places(slot: Slot, now: datetime | None = None) -> list[Waitlist
     return offered
 
 
-def accept(entry: WaitlistEntry, now: datetime | None = None):
+def accept(entry: WaitlistEntry, now: datetime):
     """Turn a live offer into a booking or registration, using the places it holds."""
-    now = now or utcnow()
     if entry.status != EntryStatus.OFFERED:
         raise WaitlistError("no_offer", "当前没有待确认的名额。")
     if entry.offer_expires_at <= now:
         raise WaitlistError("offer_expired", "名额确认已超时，名额已顺延给下一位候补。")
-    if not _transition(entry, (EntryStatus.OFFERED,), EntryStatus.ACCEPTED,
+    if not _transition(entry, (EntryStatus.OFFERED,), EntryStatus.ACCEPTED, now,
                        WaitlistEntry.offer_expires_at > now):
         raise WaitlistError("no_offer", "名额已处理（已确认或已超时），请刷新页面查看。")
     slot = entry.slot
@@ -138,40 +137,39 @@ def accept(entry: WaitlistEntry, now: datetime | None = None):
         capacity.release_places(slot, entry.headcount, visitors=entry.visitors)
         result = booking_services.create_booking(
             slot, booking_services.GroupDetails(**entry.details), source="web",
-            enforce_window=False)
+            enforce_window=False, now=now)
         entry.booking_id = result.id
     else:
         result = registration_services.create_registration(
             slot, registration_services.PersonDetails(**entry.details), enforce_window=False,
-            places_held=True)
+            places_held=True, now=now)
         entry.registration_id = result.id
     log_action("waitlist.accept", entry, actor="候补人（确认链接）", summary=f"场次{slot.id} 候补转正")
     return result
 
 
-def leave(entry: WaitlistEntry) -> None:
-    """The person leaves the queue; a held offer goes to the next entry."""
+def leave(entry: WaitlistEntry, now: datetime) -> None:
+    """The person leaves the queue at ``now``; a held offer goes to the next entry."""
     if not entry.is_open:
         raise WaitlistError("closed", "该候补已结束。")
     was_offered = entry.status == EntryStatus.OFFERED
-    if not _transition(entry, (entry.status,), EntryStatus.LEFT):
+    if not _transition(entry, (entry.status,), EntryStatus.LEFT, now):
         raise WaitlistError("closed", "该候补状态已变化，请刷新页面查看。")
     log_action("waitlist.leave", entry, actor="候补人（链接）", summary=f"场次{entry.slot_id} 退出候补")
     if was_offered:
         capacity.release_places(entry.slot, entry.headcount, visitors=entry.visitors)
-        offer_freed_places(entry.slot)
+        offer_freed_places(entry.slot, now)
 
 
-def expire_offers(now: datetime | None = None) -> int:
+def expire_offers(now: datetime) -> int:
     """Close offers past their time, give their places back and offer them to the next entries."""
-    now = now or utcnow()
     stale = db.session.scalars(
         sa.select(WaitlistEntry).where(WaitlistEntry.status == EntryStatus.OFFERED,
                                        WaitlistEntry.offer_expires_at <= now)
         .order_by(WaitlistEntry.id)).all()
     slots = {}
     for entry in stale:
-        if not _transition(entry, (EntryStatus.OFFERED,), EntryStatus.EXPIRED,
+        if not _transition(entry, (EntryStatus.OFFERED,), EntryStatus.EXPIRED, now,
                            WaitlistEntry.offer_expires_at <= now):
             continue  # accepted or left at this very moment: its places are not ours to free
         capacity.release_places(entry.slot, entry.headcount, visitors=entry.visitors)
@@ -192,11 +190,13 @@ def expire_offers(now: datetime | None = None) -> int:
     return len(stale)
 
 
-def _transition(entry: WaitlistEntry, from_statuses, to: EntryStatus, *conditions, **values) -> bool:
-    """Change state only if still in ``from_statuses`` (a conditional UPDATE): an acceptance and
-    an expiry racing for the same offer cannot both win, so held places are never counted twice."""
+def _transition(entry: WaitlistEntry, from_statuses, to: EntryStatus, now: datetime, *conditions,
+                **values) -> bool:
+    """Change state at ``now`` only if still in ``from_statuses`` (a conditional UPDATE): an
+    acceptance and an expiry racing for the same offer cannot both win, so held places are never
+    counted twice."""
     if to not in (EntryStatus.WAITING, EntryStatus.OFFERED):
-        values.setdefault("closed_at", utcnow())
+        values.setdefault("closed_at", now)
     result = db.session.execute(
         sa.update(WaitlistEntry)
         .where(WaitlistEntry.id == entry.id, WaitlistEntry.status.in_(from_statuses), *conditions)
@@ -236,11 +236,12 @@ def queue(edition_id: int | None = None) -> list[WaitlistEntry]:
     return list(db.session.scalars(stmt))
 
 
-def _on_places_released(slot: Slot, persons: int = 0, **_) -> None:
-    """Receiver: a cancellation, a smaller group or a move freed places in ``slot``."""
+def _on_places_released(slot: Slot, *, now: datetime, persons: int = 0, **_) -> None:
+    """Receiver: a cancellation, a smaller group or a move freed places in ``slot`` at ``now``
+    (the sender's moment: a missing ``now`` is a TypeError, not a silent read of the clock)."""
     if db.session.scalar(sa.select(sa.exists().where(
             WaitlistEntry.slot_id == slot.id, WaitlistEntry.status == EntryStatus.WAITING))):
-        offer_freed_places(slot)
+        offer_freed_places(slot, now)
 
 
 def connect_signals() -> None:

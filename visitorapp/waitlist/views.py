@@ -88,7 +88,7 @@ def accept(token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        result = atomic(services.accept, found)
+        result = atomic(services.accept, found, utcnow())
     except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for("waitlist.entry", token=token))
@@ -106,7 +106,7 @@ def leave(token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        atomic(services.leave, found)
+        atomic(services.leave, found, utcnow())
     except DomainError as exc:
         flash(exc.message, "error")
     else:
@@ -141,7 +141,7 @@ def waitlist_cli():
 @waitlist_cli.command("expire-offers")
 def expire_offers_command():
     """Expire offers past their time and offer the places to the next entries (cron, e.g. every 10 min)."""
-    count = atomic(services.expire_offers)
+    count = atomic(services.expire_offers, utcnow())
     click.echo(f"已处理超时候补名额 {count} 个。")
 
 
