@@ -28,18 +28,8 @@ bp = Blueprint("waitlist", __name__)
 def join_group(slot_id: int):
     """加入候补 for a full group slot: the same group details as the booking form."""
     slot = _public_slot(slot_id)
-    form = _email_required(BookingForm(slot_id=slot.id))
-    carried = is_carried_over()  # from the full slot's booking form: filled in, not yet sent
-    if not carried and form.validate_on_submit():
-        try:
-            entry = atomic(services.join_group, slot, form.details(), utcnow())
-        except DomainError as exc:
-            show_error(form, exc, "leader_mobile")
-        else:
-            return redirect(url_for("waitlist.entry", token=entry.token))
-    return render_template("waitlist/join.html", slot=slot, form=form, kind="group",
-                           left=capacity.places_left([slot])[slot.id]), \
-        422 if form.is_submitted() and not carried else 200
+    return _join(slot, BookingForm(slot_id=slot.id), services.join_group, "leader_mobile",
+                 kind="group", left=capacity.places_left)
 
 
 @bp.route("/r/<int:slot_id>/waitlist", methods=["GET", "POST"])
@@ -48,17 +38,24 @@ def join_group(slot_id: int):
 def join_individual(slot_id: int):
     """加入候补 for a full registration slot (full for this person: see the service)."""
     slot = _public_slot(slot_id)
-    form = _email_required(RegistrationForm())
-    carried = is_carried_over()  # from the full slot's registration form: filled in, not yet sent
+    return _join(slot, RegistrationForm(), services.join_individual, "mobile",
+                 kind="individual", left=capacity.person_places_left)
+
+
+def _join(slot, form, join, mobile_field: str, *, kind: str, left):
+    """The join page and its POST, for groups and individuals alike: ``join`` is the service,
+    ``left`` the places function the page shows (the same one the slot's own page reads)."""
+    form = _email_required(form)
+    carried = is_carried_over()  # from the full slot's form: filled in, not yet sent
     if not carried and form.validate_on_submit():
         try:
-            entry = atomic(services.join_individual, slot, form.details(), utcnow())
+            entry = atomic(join, slot, form.details(), utcnow())
         except DomainError as exc:
-            show_error(form, exc, "mobile")
+            show_error(form, exc, mobile_field)
         else:
             return redirect(url_for("waitlist.entry", token=entry.token))
-    return render_template("waitlist/join.html", slot=slot, form=form, kind="individual",
-                           left=capacity.person_places_left([slot])[slot.id]), \
+    return render_template("waitlist/join.html", slot=slot, form=form, kind=kind,
+                           left=left([slot])[slot.id]), \
         422 if form.is_submitted() and not carried else 200
 
 
