@@ -232,3 +232,17 @@ def test_offline_list_carries_the_plates_read_once_for_all_groups(client, login,
     assert {t["reference"]: t["vehicles"] for t in tickets} == {
         references[0]: "大巴 1辆：湘A12340", references[1]: "大巴 1辆：湘A12341", references[2]: ""}
     assert sum(s.startswith("SELECT transport.") for s in rec.statements) == 1, str(rec)
+
+
+def test_a_registrants_answer_names_the_slots_route(client, login, db, venue):
+    """Two 专区 of one fair share a room and an hour: the gate's answer says which one."""
+    from datetime import timedelta
+
+    from tests.checkin.helpers import MOMENT, ticket
+    from tests.registration.helpers import create_individual_slot, register
+    person = register(create_individual_slot(name="招聘会", venue=venue, capacity=5, label="模拟面试专区",
+                                             starts_at=MOMENT + timedelta(minutes=10)))
+    login(create_user(Role.GATE, venues=[venue]))
+    answer = post(client, ticket(person)).get_json()
+    assert answer["result"] == "ok"
+    assert f"个人报名 {person.reference}（招聘会（模拟面试专区））" in answer["message"]

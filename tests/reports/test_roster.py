@@ -28,7 +28,7 @@ def today_groups(db, time_machine):
     event = create_event(edition, "开放省级劳动教育实践基地")
     lab, farm = create_venue("劳动实践基地"), create_venue("农学基地")
     start = datetime.combine(NOW.date(), time(9, 0), TZ)
-    s1 = create_slot(event, lab, starts_at=start, capacity=300)
+    s1 = create_slot(event, lab, starts_at=start, capacity=300, label="化工体验路线")
     s2 = create_slot(event, farm, starts_at=start, capacity=300)
     stay = create_booking(s1, school_name="荷塘区小学", school_stage="primary", students=30,
                           teachers=3, leader_name="李老师", leader_mobile="13812345678")
@@ -63,6 +63,7 @@ def test_roster_page_lists_who_is_on_site_with_full_mobiles(client, login, today
     assert "当前在场 <strong>65</strong> 人" in page  # 33 + (42 − 10)
     assert "13812345678" in page and "138****5678" not in page
     assert "荷塘区小学" in page and "石峰区中学" in page
+    assert "开放省级劳动教育实践基地（化工体验路线）" in page  # which route the group is on
     assert "芦淞区中学" not in page and "昨日中学" not in page
     assert "劳动实践基地（在场 33 人）" in page and "农学基地（在场 32 人）" in page
     assert 'data-print' in page
