@@ -203,7 +203,7 @@ def _csv_cells(columns: list[Column]):
         for i in stamps:
             value = row[i]
             if value is not None:
-                row[i] = (value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime)
+                row[i] = (value.isoformat(" ", "minutes")[:16] if isinstance(value, datetime)
                           else safe_text(value))
         for i in days:
             value = row[i]
