@@ -17,9 +17,9 @@ from ..booking import capacity, noshows, rules, signals
 from ..booking import services as booking_services
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..programme.models import ParticipationMode, Slot
+from ..programme.models import Event, ParticipationMode, Slot
 from ..registration import services as registration_services
-from ..timeutil import format_datetime
+from ..timeutil import format_datetime, local_day_bounds
 from . import notifications
 from .models import EntryKind, EntryStatus, WaitlistEntry
 
@@ -238,10 +238,27 @@ def queue(edition_id: int | None = None) -> list[WaitlistEntry]:
 
 def _on_places_released(slot: Slot, *, now: datetime, persons: int = 0, **_) -> None:
     """Receiver: a cancellation, a smaller group or a move freed places in ``slot`` at ``now``
-    (the sender's moment: a missing ``now`` is a TypeError, not a silent read of the clock)."""
-    if db.session.scalar(sa.select(sa.exists().where(
-            WaitlistEntry.slot_id == slot.id, WaitlistEntry.status == EntryStatus.WAITING))):
-        offer_freed_places(slot, now)
+    (the sender's moment: a missing ``now`` is a TypeError, not a silent read of the clock).
+
+    The places also count at the venue at that time and against the campus day, which the day's
+    other slots share: a clinic queued because the venue was at its limit gets its offer when the
+    group beside it cancels, at once rather than at the next ``expire-offers`` run. The freeing
+    slot's own list comes first."""
+    for waiting in slots_waiting_on_the_day(slot, now):
+        offer_freed_places(waiting, now)
+
+
+def slots_waiting_on_the_day(slot: Slot, now: datetime) -> list[Slot]:
+    """Slots of ``slot``'s edition and day, not started at ``now``, that have someone waiting:
+    ``slot`` first, then by start time."""
+    start, end = local_day_bounds(slot.local_day)
+    return list(db.session.scalars(
+        sa.select(Slot).join(Event, Slot.event_id == Event.id)
+        .where(Event.edition_id == slot.event.edition_id, Slot.starts_at >= start,
+               Slot.starts_at < end, Slot.starts_at > now,
+               Slot.id.in_(sa.select(WaitlistEntry.slot_id)
+                           .where(WaitlistEntry.status == EntryStatus.WAITING)))
+        .order_by(sa.case((Slot.id == slot.id, 0), else_=1), Slot.starts_at, Slot.id)))
 
 
 def connect_signals() -> None:
