@@ -59,3 +59,31 @@ def test_closure_notice_one_tap_move_and_mail(page, phone, live_server, db, app,
     moved_mail = smtp_server.messages[-1]
     assert moved_mail["X-Envelope-To"] == "wang@school.cn"
     assert "预约时间已变更" in moved_mail["Subject"] and booking.reference in moved_mail["Subject"]
+
+
+def test_a_registrant_moves_from_a_closed_clinic_in_one_tap(phone, live_server, db):
+    """The same closure for a student: the 简历门诊 slot is paused, the student's own page offers
+    the clinic's other slot with its places (a person's, not a group's), one tap moves it."""
+    from tests.factories import create_event
+    from tests.registration.helpers import create_individual_slot, register
+    from visitorapp.notices import services as notices
+    from visitorapp.registration.models import Registration
+
+    clinic = create_event(name="简历门诊", mode="individual")
+    closed = create_individual_slot(event=clinic, capacity=3)
+    later = create_individual_slot(event=clinic, capacity=3, label="第二场",
+                                   starts_at=closed.starts_at + timedelta(hours=3))
+    registration = register(closed)
+    notices.close_slot(closed, "停电检修")
+    db.session.commit()
+
+    phone.goto(f"{live_server}/my/{registration.manage_token}")
+    panel = phone.get_by_role("region", name="变更通知")
+    expect(panel).to_contain_text("场次暂停：停电检修")
+    expect(panel).to_contain_text("简历门诊（第二场）")
+    expect(panel).to_contain_text("剩余 3 个名额")
+    panel.get_by_role("button", name="改约到此场次").click()
+    expect(phone.locator(".flash-success")).to_contain_text("改约成功")
+    moved = db.session.scalar(sa.select(Registration).where(Registration.id == registration.id)
+                              .execution_options(populate_existing=True))
+    assert moved.slot_id == later.id
