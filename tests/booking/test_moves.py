@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import create_booking, create_edition, create_event, create_slot, create_venue
 from visitorapp.booking.services import cancel_booking
-from visitorapp.timeutil import TZ, utcnow
+from visitorapp.timeutil import TZ, format_day, format_time, utcnow
 
 
 @pytest.fixture
@@ -30,7 +30,8 @@ def test_the_manage_page_links_to_the_move_page_and_the_group_moves(client, db, 
     response = client.post(f"/b/{booking.manage_token}/move", data={"slot_id": later.id},
                            follow_redirects=True)
     assert response.request.path == f"/b/{booking.manage_token}"
-    assert "改约成功，入场码不变。" in response.get_data(as_text=True)
+    assert (f"改约成功：已改到 {format_day(later.local_day)} {format_time(later.starts_at)}–"
+            f"{format_time(later.ends_at)} {later.title}，入场码不变。") in response.get_data(as_text=True)
     db.session.refresh(booking), db.session.refresh(later), db.session.refresh(old_slot)
     assert booking.slot_id == later.id and later.booked == 21 and old_slot.booked == 0
 

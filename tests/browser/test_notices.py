@@ -83,7 +83,8 @@ def test_a_registrant_moves_from_a_closed_clinic_in_one_tap(phone, live_server, 
     expect(panel).to_contain_text("简历门诊（第二场）")
     expect(panel).to_contain_text("剩余 3 个名额")
     panel.get_by_role("button", name="改约到此场次").click()
-    expect(phone.locator(".flash-success")).to_contain_text("改约成功")
+    expect(phone.locator(".flash-success")).to_contain_text("改约成功：已改到")
+    expect(phone.locator(".flash-success")).to_contain_text("简历门诊（第二场）")
     moved = db.session.scalar(sa.select(Registration).where(Registration.id == registration.id)
                               .execution_options(populate_existing=True))
     assert moved.slot_id == later.id

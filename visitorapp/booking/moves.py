@@ -13,7 +13,7 @@ from ..database import atomic
 from ..errors import DomainError
 from ..extensions import db
 from ..programme.models import Slot
-from ..timeutil import utcnow
+from ..timeutil import format_day, format_time, utcnow
 from . import rules
 from .forms import MoveForm
 
@@ -66,5 +66,7 @@ def _moved(form: MoveForm, subject, move, now: datetime) -> bool:
     except DomainError as exc:
         flash(exc.message, "error")
         return False
-    flash("改约成功，入场码不变。", "success")
+    # Say where to: after a one-tap move from a notice, this line is what the holder reads.
+    flash(f"改约成功：已改到 {format_day(new_slot.local_day)} {format_time(new_slot.starts_at)}–"
+          f"{format_time(new_slot.ends_at)} {new_slot.title}，入场码不变。", "success")
     return True
