@@ -16,7 +16,6 @@ import argparse
 import http.client
 import json
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -24,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import bare_app  # noqa: E402,I001 - next to this file
-from common import cpu_seconds, figures, gunicorn, line, machine, pg_available, ratio, scratch_database
+from common import cpu_seconds, figures, gunicorn, line, machine, ratio, run_each_database, scratch_database
 
 SLOTS, STUDENTS, TEACHERS = 4, 20, 2
 GROUP = STUDENTS + TEACHERS
@@ -187,17 +186,7 @@ def main(argv=None) -> int:
           f"requests), {SLOTS} slots x {capacity_for(args.schools)} places, {args.concurrency} "
           f"concurrent clients, gunicorn {args.workers} {args.worker_class} workers, 127.0.0.1\n"
           f"machine: {machine()}")
-    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    failed = False
-    with tempfile.TemporaryDirectory() as tmp:
-        for kind in kinds:
-            if kind == "postgresql" and (reason := pg_available()):
-                print(f"[postgresql] SKIPPED: {reason}")
-                continue
-            for text in run_backend(kind, args, Path(tmp)):
-                print(text, flush=True)
-                failed |= "FAILED" in text
-    return 1 if failed else 0
+    return run_each_database(args.db, run_backend, args)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import http.client
 import json
 import random
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -26,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bare_app  # noqa: E402,I001 - next to this file
 from common import (  # noqa: E402
-    cpu_seconds, figures, gunicorn, line, machine, pg_available, ratio, scratch_database)
+    cpu_seconds, figures, gunicorn, line, machine, ratio, run_each_database, scratch_database)
 
 SECRET = "bench-secret-" + uuid.uuid4().hex
 GROUP = (20, 2)
@@ -165,16 +164,7 @@ def main(argv=None) -> int:
     print(f"check-in: {args.requests} tickets + 10 % repeats (after {args.warmup} warm-up scans), "
           f"{args.concurrency} concurrent gates, gunicorn {args.workers} sync workers, 127.0.0.1\n"
           f"machine: {machine()}")
-    failed = False
-    with tempfile.TemporaryDirectory() as tmp:
-        for kind in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
-            if kind == "postgresql" and (reason := pg_available()):
-                print(f"[postgresql] SKIPPED: {reason}")
-                continue
-            for text in run_backend(kind, args, Path(tmp)):
-                print(text, flush=True)
-                failed |= "FAILED" in text
-    return 1 if failed else 0
+    return run_each_database(args.db, run_backend, args)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -165,3 +166,19 @@ def ratio(f: dict, bare: dict) -> str:
 def summary(latencies: list[float]) -> str:
     return (f"p50 {percentile(latencies, 50) * 1000:.1f} ms, p99 {percentile(latencies, 99) * 1000:.1f} ms, "
             f"mean {statistics.fmean(latencies) * 1000:.1f} ms")
+
+
+def run_each_database(choice: str, run_backend, args) -> int:
+    """``run_backend(kind, args, tmp)`` on SQLite and/or PostgreSQL (``choice``: sqlite,
+    postgresql or both), printing its lines; PostgreSQL skips with a reason when unreachable.
+    Returns 1 if any line says FAILED (oversold, counters, double admissions), else 0."""
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in (["sqlite", "postgresql"] if choice == "both" else [choice]):
+            if kind == "postgresql" and (reason := pg_available()):
+                print(f"[postgresql] SKIPPED: {reason}")
+                continue
+            for text in run_backend(kind, args, Path(tmp)):
+                print(text, flush=True)
+                failed |= "FAILED" in text
+    return 1 if failed else 0
